@@ -1,0 +1,5 @@
+describe('karma wiring', () => {
+  it('runs in Chromium', () => {
+    expect(navigator.userAgent).toContain('Chrome');
+  });
+});

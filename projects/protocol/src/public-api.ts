@@ -1,0 +1,30 @@
+/*
+ * Public API Surface of @changefeed/protocol
+ */
+export { PROTOCOL_VERSION, isNotification } from './lib/frames';
+export type {
+  RowId,
+  Op,
+  Notification,
+  WelcomeFrame,
+  SubscribedFrame,
+  ResetFrame,
+  PongFrame,
+  ServerErrorCode,
+  ErrorFrame,
+  ControlFrame,
+  ServerFrame,
+  SubscribeFrame,
+  UnsubscribeFrame,
+  ResumeFrame,
+  PingFrame,
+  ClientFrame,
+} from './lib/frames';
+export { CloseCode } from './lib/close-codes';
+export { Limits } from './lib/limits';
+export type { DecodeError, DecodeErrorCode, DecodeResult } from './lib/decode-error';
+export { decodeServerFrame } from './lib/decode-server-frame';
+export type { DecodeServerFrameOptions } from './lib/decode-server-frame';
+export { decodeClientFrame } from './lib/decode-client-frame';
+export type { DecodeClientFrameOptions } from './lib/decode-client-frame';
+export { encodeFrame } from './lib/encode-frame';
