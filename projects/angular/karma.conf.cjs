@@ -7,12 +7,15 @@ process.env.CHROME_BIN = process.env.CHROME_BIN || '/usr/bin/chromium';
 module.exports = function (config) {
   config.set({
     basePath: '',
-    frameworks: ['jasmine'],
+    // The scripted WebSocket server the integration specs steer (integration/scripted-server.cjs).
+    frameworks: ['jasmine', 'changefeed-scripted-server'],
+    beforeMiddleware: ['changefeed-control'],
     plugins: [
       require('karma-jasmine'),
       require('karma-chrome-launcher'),
       require('karma-jasmine-html-reporter'),
       require('karma-coverage'),
+      require('./integration/scripted-server.cjs'),
     ],
     client: {
       jasmine: { random: true },

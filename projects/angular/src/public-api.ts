@@ -1,1 +1,24 @@
-export const VERSION = '0.1.0';
+/*
+ * Public API Surface of @changefeed/angular
+ */
+export { provideNotifications } from './lib/provide-notifications';
+export type { NotificationsConfig } from './lib/notifications-config';
+export type { NotificationsFeature } from './lib/notifications-feature';
+export { withReconnect } from './lib/with-reconnect';
+export type { ReconnectOptions } from './lib/with-reconnect';
+export { withHeartbeat } from './lib/with-heartbeat';
+export type { HeartbeatOptions } from './lib/with-heartbeat';
+export { withWebSocketFactory } from './lib/with-websocket-factory';
+export { WEBSOCKET_FACTORY } from './lib/websocket-factory';
+export type { WebSocketFactory, WebSocketLike } from './lib/websocket-factory';
+export { NOTIFICATIONS_CLOCK } from './lib/notifications-clock';
+export type { NotificationsClock } from './lib/notifications-clock';
+export { NOTIFICATIONS_RANDOM } from './lib/notifications-random';
+export type { ConnectionState } from './lib/connection-state';
+export type { WebSocketSession } from './lib/websocket-session';
+export { WebSocketService } from './lib/websocket.service';
+export { NotificationService } from './lib/notification.service';
+export { coalesceNotifications } from './lib/coalesce-notifications';
+export { NotificationsError } from './lib/notifications-error';
+export { NotificationsErrorCode } from './lib/notifications-error-code';
+export type { Notification, RowId } from '@changefeed/protocol';

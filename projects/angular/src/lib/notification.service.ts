@@ -1,0 +1,300 @@
+import { isPlatformBrowser } from '@angular/common';
+import {
+  computed,
+  DestroyRef,
+  inject,
+  Injectable,
+  NgZone,
+  PLATFORM_ID,
+  Signal,
+  signal,
+} from '@angular/core';
+import { isNotification, Notification, RowId, ServerFrame } from '@changefeed/protocol';
+import { EMPTY, merge, Observable, Subject, Subscriber, Subscription } from 'rxjs';
+import { NOTIFICATIONS_CLOCK } from './notifications-clock';
+import { NotificationsError } from './notifications-error';
+import { NotificationsErrorCode } from './notifications-error-code';
+import { NOTIFICATIONS_OPTIONS } from './notifications-options';
+import { WebSocketService } from './websocket.service';
+import { WebSocketSession } from './websocket-session';
+
+/** One shared stream: a whole collection, or some rows of one. */
+interface Stream {
+  key: string;
+  collection: string;
+  ids: RowId[] | null;
+  rows: Set<RowId> | null;
+  refs: number;
+  subject: Subject<Notification>;
+  linger?: unknown;
+  dead?: boolean;
+}
+
+/**
+ * Change notifications per collection, kept correct across reconnects: ref-counted subscribe and
+ * unsubscribe frames, re-subscribe + resume after a reconnect, synthetic `reset` notifications
+ * for every gap the server cannot replay, duplicates dropped by `seq`.
+ *
+ * @example
+ * export class Forums implements OnInit {
+ *   private readonly notifications = inject(NotificationService);
+ *   private readonly destroyRef = inject(DestroyRef);
+ *   ngOnInit() {
+ *     this.update();
+ *     this.notifications.filterByCollection('forums')
+ *       .pipe(coalesceNotifications(), takeUntilDestroyed(this.destroyRef))
+ *       .subscribe(() => this.update());
+ *   }
+ * }
+ */
+@Injectable()
+export class NotificationService {
+  readonly #ws = inject(WebSocketService);
+  readonly #options = inject(NOTIFICATIONS_OPTIONS);
+  readonly #clock = inject(NOTIFICATIONS_CLOCK);
+  readonly #zone = inject(NgZone);
+  readonly #browser = isPlatformBrowser(inject(PLATFORM_ID));
+  /** collection → its streams, so one notification costs the same however many collections are watched. */
+  readonly #index = new Map<string, Stream[]>();
+  readonly #streams = new Map<string, Stream>();
+  readonly #confirmed = signal<ReadonlySet<string>>(new Set());
+  readonly #errorSubject = new Subject<NotificationsError>();
+  /** Collections of a new epoch that refetch once the server confirms them, not before (a fetch before could miss a change). */
+  readonly #pendingResets = new Set<string>();
+  #connection: Subscription | null = null;
+  #mode: 'welcome' | 'plain' | null = null;
+  #epoch: string | null = null;
+  #lastSeq: number | null = null;
+
+  /** The connection state (see `ConnectionState`). */
+  readonly state = this.#ws.state;
+  /** Malformed frames, server `error` frames, connection failures. Streams keep working after each. */
+  readonly errors$: Observable<NotificationsError> = merge(this.#ws.errors$, this.#errorSubject);
+
+  constructor() {
+    const sessions = this.#ws.sessions$.subscribe((session) => this.#onSession(session));
+    inject(DestroyRef).onDestroy(() => {
+      sessions.unsubscribe();
+      this.#connection?.unsubscribe();
+      for (const stream of this.#streams.values()) stream.subject.complete();
+      this.#errorSubject.complete();
+    });
+  }
+
+  /**
+   * Notifications of these collections. One shared stream per collection; the server is told to
+   * subscribe while anyone listens and to unsubscribe `linger` ms after the last one leaves.
+   * A collection the server refuses errors with a `NotificationsError` of code `forbidden`.
+   *
+   * @example
+   * notifications.filterByCollection<Forum>('forums').subscribe((n) => n.op === 'reset' ? reloadAll() : reload(n.id));
+   */
+  filterByCollection<T = unknown>(...collections: string[]): Observable<Notification<T>> {
+    return this.#watch<T>(collections.map((collection) => [collection, null]));
+  }
+
+  /**
+   * Notifications of some rows of one collection (a product page), plus the collection's resets.
+   *
+   * @example
+   * notifications.filterByRow('products', productId).subscribe(() => reloadProduct());
+   */
+  filterByRow<T = unknown>(collection: string, ...ids: RowId[]): Observable<Notification<T>> {
+    return this.#watch<T>([[collection, ids]]);
+  }
+
+  /**
+   * Whether the server has confirmed (`subscribed`) this collection, or these rows of it: from
+   * then on no change is missed, so a fetch started after it is safe. Plain servers count as
+   * confirmed once connected.
+   *
+   * @example
+   * readonly live = notifications.isConfirmed('forums');
+   */
+  isConfirmed(collection: string, ...ids: RowId[]): Signal<boolean> {
+    const key = keyOf(collection, ids.length ? ids : null);
+    return computed(() => this.#confirmed().has(key));
+  }
+
+  #watch<T>(wanted: [string, RowId[] | null][]): Observable<Notification<T>> {
+    if (!this.#browser) return EMPTY;
+    return new Observable<Notification<T>>((subscriber) => {
+      const held = wanted.map(([collection, ids]) => this.#acquire(collection, ids));
+      // `T` is the caller's claim about `data`; the wire carries whatever the server sent.
+      const target = subscriber as Subscriber<Notification>;
+      const subscriptions = held.map((stream) => stream.subject.subscribe(target));
+      return () => {
+        for (const subscription of subscriptions) subscription.unsubscribe();
+        for (const stream of held) this.#release(stream);
+      };
+    });
+  }
+
+  #acquire(collection: string, ids: RowId[] | null): Stream {
+    const key = keyOf(collection, ids);
+    let stream = this.#streams.get(key);
+    if (stream) {
+      this.#clock.clearTimeout(stream.linger);
+      stream.refs++;
+      return stream;
+    }
+    const unique = ids && [...new Set(ids)];
+    stream = {
+      key,
+      collection,
+      ids: unique,
+      rows: unique && new Set(unique),
+      refs: 1,
+      subject: new Subject(),
+    };
+    this.#streams.set(key, stream);
+    this.#index.set(collection, [...(this.#index.get(collection) ?? []), stream]);
+    this.#connection ??= this.#ws.messages$.subscribe((frame) => this.receive(frame));
+    if (this.#mode === 'welcome')
+      this.#ws.send({
+        type: 'subscribe',
+        collections: [collection],
+        ...(unique && { ids: unique }),
+      });
+    if (this.#mode === 'plain') this.#confirm([key]);
+    return stream;
+  }
+
+  #release(stream: Stream): void {
+    if (stream.dead || --stream.refs > 0) return;
+    if (this.#options.linger <= 0) return this.#drop(stream, true);
+    this.#zone.runOutsideAngular(
+      () =>
+        (stream.linger = this.#clock.setTimeout(
+          () => this.#drop(stream, true),
+          this.#options.linger,
+        )),
+    );
+  }
+
+  #drop(stream: Stream, unsubscribe: boolean): void {
+    stream.dead = true;
+    this.#clock.clearTimeout(stream.linger);
+    this.#streams.delete(stream.key);
+    const rest = this.#index.get(stream.collection)!.filter((s) => s !== stream);
+    if (rest.length) this.#index.set(stream.collection, rest);
+    else this.#index.delete(stream.collection);
+    this.#pendingResets.delete(stream.key);
+    if (this.#confirmed().has(stream.key))
+      this.#confirmed.update((keys) => new Set([...keys].filter((k) => k !== stream.key)));
+    if (unsubscribe && this.#mode === 'welcome') {
+      this.#ws.send({
+        type: 'unsubscribe',
+        collections: [stream.collection],
+        ...(stream.ids && { ids: stream.ids }),
+      });
+    }
+    // The unsubscribe above goes out first: releasing the last consumer closes the socket.
+    if (!this.#streams.size) {
+      this.#connection?.unsubscribe();
+      this.#connection = null;
+    }
+  }
+
+  #onSession(session: WebSocketSession | null): void {
+    this.#pendingResets.clear();
+    this.#confirmed.set(new Set());
+    this.#mode = session && (session.welcome ? 'welcome' : 'plain');
+    if (!session) return;
+    // Lingering streams were never unsubscribed on the old connection; the new one need not hear of them.
+    for (const stream of [...this.#streams.values()]) if (!stream.refs) this.#drop(stream, false);
+    if (!this.#streams.size) return;
+    const active = [...this.#streams.values()];
+    const welcome = session.welcome;
+    if (!welcome) {
+      // A plain server has no subscriptions to confirm and no way to replay what a reconnect missed.
+      this.#epoch = this.#lastSeq = null;
+      this.#confirm(active.map((stream) => stream.key));
+      if (session.reconnect) for (const stream of active) this.#emitReset(stream);
+      return;
+    }
+    // One batch from the interest set as it is now, never a replay of stale frames.
+    const batches = new Map<string, { collections: string[]; ids: RowId[] | null }>();
+    for (const { collection, ids } of active) {
+      const batchKey = ids ? JSON.stringify(ids) : '';
+      const batch =
+        batches.get(batchKey) ?? batches.set(batchKey, { collections: [], ids }).get(batchKey)!;
+      if (!batch.collections.includes(collection)) batch.collections.push(collection);
+    }
+    for (const { collections, ids } of batches.values())
+      this.#ws.send({ type: 'subscribe', collections, ...(ids && { ids }) });
+    if (this.#epoch === welcome.epoch && this.#lastSeq !== null) {
+      this.#ws.send({ type: 'resume', epoch: welcome.epoch, after: this.#lastSeq });
+    } else {
+      this.#epoch = welcome.epoch;
+      this.#lastSeq = welcome.seq;
+      if (session.reconnect) for (const stream of active) this.#pendingResets.add(stream.key);
+    }
+  }
+
+  private receive(frame: ServerFrame): void {
+    if (isNotification(frame)) return this.#dispatch(frame);
+    if (frame.type === 'subscribed') {
+      const keys = frame.collections.map((collection) => keyOf(collection, frame.ids ?? null));
+      this.#confirm(keys);
+      for (const key of keys) {
+        const stream = this.#streams.get(key);
+        if (stream && this.#pendingResets.delete(key)) this.#emitReset(stream);
+      }
+    } else if (frame.type === 'reset') {
+      for (const collection of frame.collections)
+        for (const stream of this.#index.get(collection) ?? []) this.#emitReset(stream);
+    } else if (frame.type === 'error') {
+      if (frame.code === 'forbidden' && frame.collections?.length)
+        return this.#forbid(frame.collections, frame.message);
+      this.#errorSubject.next(
+        new NotificationsError(
+          NotificationsErrorCode.ServerError,
+          `the server reported "${frame.code}": ${frame.message}`,
+          frame.collections,
+        ),
+      );
+    }
+  }
+
+  #dispatch(notification: Notification): void {
+    const seq = notification.seq;
+    if (seq !== undefined && this.#lastSeq !== null) {
+      if (seq <= this.#lastSeq) return;
+      this.#lastSeq = seq;
+    }
+    const streams = this.#index.get(notification.collection);
+    if (!streams) return;
+    for (const stream of streams) {
+      if (!stream.rows || notification.id === undefined || stream.rows.has(notification.id))
+        stream.subject.next(notification);
+    }
+  }
+
+  #forbid(collections: string[], message: string): void {
+    for (const collection of collections) {
+      for (const stream of this.#index.get(collection) ?? []) {
+        this.#drop(stream, false);
+        stream.subject.error(
+          new NotificationsError(
+            NotificationsErrorCode.Forbidden,
+            `the server refused "${collection}" (${message}); check authorize() on the server or stop watching it.`,
+            [collection],
+          ),
+        );
+      }
+    }
+  }
+
+  #emitReset(stream: Stream): void {
+    stream.subject.next({ collection: stream.collection, op: 'reset' });
+  }
+
+  #confirm(keys: string[]): void {
+    if (keys.length) this.#confirmed.update((old) => new Set([...old, ...keys]));
+  }
+}
+
+function keyOf(collection: string, ids: RowId[] | null): string {
+  return ids ? collection + '\n' + JSON.stringify([...new Set(ids)].sort()) : collection;
+}

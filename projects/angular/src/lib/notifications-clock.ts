@@ -1,0 +1,22 @@
+import { InjectionToken } from '@angular/core';
+
+/** Time as the SDK sees it: wall-clock reads and timers, so tests can drive both exactly. */
+export interface NotificationsClock {
+  /** Wall-clock time in ms, compared against the last frame's arrival (timers may be throttled). */
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The clock behind backoff, heartbeat, linger and welcome timeouts. The testing kit swaps in `FakeClock`. */
+export const NOTIFICATIONS_CLOCK = new InjectionToken<NotificationsClock>(
+  'changefeed NOTIFICATIONS_CLOCK',
+  {
+    providedIn: 'root',
+    factory: () => ({
+      now: () => Date.now(),
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    }),
+  },
+);

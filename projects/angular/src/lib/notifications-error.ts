@@ -1,0 +1,22 @@
+import { NotificationsErrorCode } from './notifications-error-code';
+
+/**
+ * Every error the SDK reports, on `errors$` or on a collection's stream.
+ *
+ * @example
+ * notifications.errors$.subscribe((e) => {
+ *   if (e.code === NotificationsErrorCode.MalformedFrame) console.warn(e.message);
+ * });
+ */
+export class NotificationsError extends Error {
+  override readonly name = 'NotificationsError';
+
+  constructor(
+    readonly code: NotificationsErrorCode,
+    message: string,
+    /** The collections concerned, when there are any. */
+    readonly collections?: string[],
+  ) {
+    super('@changefeed/angular: ' + message);
+  }
+}

@@ -1,0 +1,5 @@
+/** A feature for {@link provideNotifications}, made by `withReconnect()`, `withHeartbeat()`, `withWebSocketFactory()`. */
+export interface NotificationsFeature {
+  readonly kind: 'withReconnect' | 'withHeartbeat' | 'withWebSocketFactory';
+  readonly value: unknown;
+}

@@ -1,5 +1,0 @@
-describe('karma wiring', () => {
-  it('runs in Chromium', () => {
-    expect(navigator.userAgent).toContain('Chrome');
-  });
-});

@@ -1,0 +1,332 @@
+import { DOCUMENT, isPlatformBrowser } from '@angular/common';
+import { DestroyRef, inject, Injectable, NgZone, PLATFORM_ID, signal } from '@angular/core';
+import {
+  ClientFrame,
+  CloseCode,
+  decodeServerFrame,
+  encodeFrame,
+  isNotification,
+  ServerFrame,
+  WelcomeFrame,
+} from '@changefeed/protocol';
+import { BehaviorSubject, EMPTY, Observable, Subject } from 'rxjs';
+import { backoffDelay } from './backoff-delay';
+import { socketUrl } from './socket-url';
+import { ConnectionState } from './connection-state';
+import { NOTIFICATIONS_CLOCK } from './notifications-clock';
+import { NotificationsError } from './notifications-error';
+import { NotificationsErrorCode } from './notifications-error-code';
+import { NOTIFICATIONS_OPTIONS } from './notifications-options';
+import { NOTIFICATIONS_RANDOM } from './notifications-random';
+import { WEBSOCKET_FACTORY, WebSocketLike } from './websocket-factory';
+import { WebSocketSession } from './websocket-session';
+
+/** Close code the client uses when its heartbeat declares the socket dead. */
+const HEARTBEAT_TIMEOUT = 4000;
+
+/**
+ * One reconnecting WebSocket for the app: backoff with full jitter, heartbeat, close-code policy,
+ * a bounded outgoing queue. Lazy: it connects on the first `messages$` subscriber and closes after
+ * the last one (unless `keepAlive`). Inert on the server platform. Socket and timers run outside
+ * the Angular zone; consumers decide what to render, so no message triggers change detection.
+ *
+ * @example
+ * const ws = inject(WebSocketService);
+ * ws.messages$.pipe(takeUntilDestroyed()).subscribe((frame) => console.log(frame));
+ * readonly badge = computed(() => ws.state() === 'open' ? 'live' : 'offline');
+ */
+@Injectable()
+export class WebSocketService {
+  readonly #options = inject(NOTIFICATIONS_OPTIONS);
+  readonly #factory = inject(WEBSOCKET_FACTORY);
+  readonly #clock = inject(NOTIFICATIONS_CLOCK);
+  readonly #random = inject(NOTIFICATIONS_RANDOM);
+  readonly #zone = inject(NgZone);
+  readonly #document = inject(DOCUMENT);
+  readonly #browser = isPlatformBrowser(inject(PLATFORM_ID));
+
+  readonly #stateSignal = signal<ConnectionState>(this.#browser ? 'idle' : 'closed');
+  readonly #stateSubject = new BehaviorSubject<ConnectionState>(this.#stateSignal());
+  readonly #frames = new Subject<ServerFrame>();
+  readonly #errorSubject = new Subject<NotificationsError>();
+  readonly #sessionSubject = new Subject<WebSocketSession | null>();
+
+  /** The connection state, for templates and `computed()`. */
+  readonly state = this.#stateSignal.asReadonly();
+  /** The connection state for RxJS users; replays the current state on subscribe. */
+  readonly state$: Observable<ConnectionState> = this.#stateSubject.asObservable();
+  /** Asynchronous failures: malformed frames, close 4401/4403, dropped frames, given up. */
+  readonly errors$: Observable<NotificationsError> = this.#errorSubject.asObservable();
+  /** A session after each handshake (`welcome`, or detection of a plain server), `null` when it ends. */
+  readonly sessions$: Observable<WebSocketSession | null> = this.#sessionSubject.asObservable();
+  /** Every valid frame the server sends. Subscribing makes you a consumer of the connection. */
+  readonly messages$: Observable<ServerFrame> = this.#browser
+    ? new Observable<ServerFrame>((subscriber) => {
+        const subscription = this.#frames.subscribe(subscriber);
+        this.#retain();
+        return () => {
+          subscription.unsubscribe();
+          this.#release();
+        };
+      })
+    : EMPTY;
+
+  #socket: WebSocketLike | null = null;
+  #session: WebSocketSession | null = null;
+  #everOpened = false;
+  /** Whether the open socket is not the first: a socket that dropped before its handshake still leaves a gap. */
+  #reopened = false;
+  #consumers = 0;
+  #attempts = 0;
+  /** Bumped on every connect and stop, so a late url Promise cannot open a stale socket. */
+  #generation = 0;
+  #openedAt = 0;
+  #lastFrameAt = 0;
+  /** When the unanswered ping went out; 0 when none is outstanding. */
+  #pingAt = 0;
+  #heartbeat = 0;
+  #retryTimer: unknown;
+  #welcomeTimer: unknown;
+  #heartbeatTimer: unknown;
+  readonly #queue: string[] = [];
+
+  constructor() {
+    const window = this.#document.defaultView;
+    if (!this.#browser || !window) return;
+    const wake = () => this.#wake();
+    const visible = () => this.#document.visibilityState === 'visible' && this.#wake();
+    this.#zone.runOutsideAngular(() => {
+      window.addEventListener('online', wake);
+      window.addEventListener('pageshow', wake);
+      this.#document.addEventListener('visibilitychange', visible);
+    });
+    inject(DestroyRef).onDestroy(() => {
+      window.removeEventListener('online', wake);
+      window.removeEventListener('pageshow', wake);
+      this.#document.removeEventListener('visibilitychange', visible);
+      this.#stop('closed');
+      for (const subject of [
+        this.#stateSubject,
+        this.#frames,
+        this.#errorSubject,
+        this.#sessionSubject,
+      ])
+        subject.complete();
+    });
+  }
+
+  /**
+   * Sends a frame now when handshaken, otherwise keeps it in a bounded queue (oldest dropped first,
+   * reported on `errors$`) that is flushed after the next handshake.
+   */
+  send(frame: ClientFrame): void {
+    if (!this.#browser) return;
+    const data = encodeFrame(frame);
+    if (this.#socket && this.#session) return this.#socket.send(data);
+    this.#queue.push(data);
+    const dropped = this.#queue.length - this.#options.queueSize;
+    if (dropped > 0) {
+      this.#queue.splice(0, dropped);
+      this.#report(
+        NotificationsErrorCode.QueueOverflow,
+        `dropped ${dropped} outgoing frame(s) while disconnected; raise queueSize in provideNotifications() if they matter.`,
+      );
+    }
+  }
+
+  #retain(): void {
+    if (++this.#consumers === 1 && this.#stateSignal() === 'idle') this.#connect();
+  }
+
+  #release(): void {
+    if (--this.#consumers === 0 && !this.#options.keepAlive && this.#stateSignal() !== 'closed')
+      this.#stop('idle');
+  }
+
+  #connect(): void {
+    this.#clock.clearTimeout(this.#retryTimer);
+    this.#setState(this.#everOpened ? 'reconnecting' : 'connecting');
+    // No attempt can succeed offline; the `online` event dials again.
+    if (this.#document.defaultView?.navigator.onLine === false) return;
+    const generation = ++this.#generation;
+    this.#zone.runOutsideAngular(() => {
+      try {
+        const url = this.#options.url;
+        const resolved = typeof url === 'string' ? url : url();
+        if (typeof resolved === 'string') return this.#open(resolved);
+        resolved.then(
+          (value) => generation === this.#generation && this.#open(value),
+          (error) => generation === this.#generation && this.#urlFailed(error),
+        );
+      } catch (error) {
+        this.#urlFailed(error);
+      }
+    });
+  }
+
+  #urlFailed(error: unknown): void {
+    this.#report(
+      NotificationsErrorCode.UrlFailed,
+      `could not get a socket from the url (${error}); check provideNotifications({ url }). Retrying with backoff.`,
+    );
+    this.#lost(0);
+  }
+
+  #open(url: string): void {
+    let socket: WebSocketLike;
+    try {
+      // Throws on a malformed URL; it may be a transient result of the url function, so retry.
+      socket = this.#socket = this.#factory(socketUrl(url, this.#document.baseURI), this.#options.protocols);
+    } catch (error) {
+      return this.#urlFailed(error);
+    }
+    socket.onopen = () => {
+      this.#openedAt = this.#lastFrameAt = this.#clock.now();
+      this.#reopened = this.#everOpened;
+      this.#everOpened = true;
+      this.#setState('open');
+      this.#welcomeTimer = this.#clock.setTimeout(
+        () => this.#handshake(null),
+        this.#options.welcomeTimeout,
+      );
+    };
+    socket.onmessage = (event) => this.#receive(event.data);
+    socket.onclose = (event) => this.#lost(event.code);
+    // A close event with the code always follows an error event; nothing to add here.
+    socket.onerror = () => undefined;
+  }
+
+  #receive(data: unknown): void {
+    this.#lastFrameAt = this.#clock.now();
+    this.#pingAt = 0;
+    const result = decodeServerFrame(data);
+    if (!result.ok) {
+      return this.#report(
+        NotificationsErrorCode.MalformedFrame,
+        `ignored a malformed frame: ${result.error.message}. Is the server speaking changefeed protocol v1?`,
+      );
+    }
+    const frame = result.frame;
+    if (!this.#session && (isNotification(frame) || frame.type === 'welcome')) {
+      this.#handshake(isNotification(frame) ? null : frame);
+    }
+    this.#frames.next(frame);
+  }
+
+  #handshake(welcome: WelcomeFrame | null): void {
+    this.#clock.clearTimeout(this.#welcomeTimer);
+    this.#session = { welcome, reconnect: this.#reopened };
+    // Never ping a plain server: it would not understand, and may close on unknown frames.
+    this.#heartbeat = welcome && this.#options.heartbeat ? welcome.heartbeat : 0;
+    this.#sessionSubject.next(this.#session);
+    for (const data of this.#queue.splice(0)) this.#socket?.send(data);
+    if (this.#heartbeat) this.#scheduleBeat(this.#heartbeat);
+  }
+
+  #scheduleBeat(ms: number): void {
+    this.#clock.clearTimeout(this.#heartbeatTimer);
+    this.#heartbeatTimer = this.#clock.setTimeout(() => this.#beat(), ms);
+  }
+
+  /**
+   * Decides from wall-clock times, not from how many timers fired: a hidden tab's timers may run
+   * minutes late, and a late timer must lead to a ping, not to killing a healthy socket.
+   */
+  #beat(): void {
+    const now = this.#clock.now();
+    const timeout = this.#options.heartbeat ? this.#options.heartbeat.timeout : 0;
+    if (this.#pingAt) {
+      const left = this.#pingAt + timeout - now;
+      if (left > 0) return this.#scheduleBeat(left);
+      const socket = this.#socket;
+      this.#lost(HEARTBEAT_TIMEOUT);
+      return socket?.close(HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+    }
+    const idle = now - this.#lastFrameAt;
+    if (idle < this.#heartbeat) return this.#scheduleBeat(this.#heartbeat - idle);
+    this.#ping(now);
+  }
+
+  #ping(now: number): void {
+    this.#pingAt = now;
+    this.#socket?.send(encodeFrame({ type: 'ping' }));
+    this.#scheduleBeat(this.#options.heartbeat ? this.#options.heartbeat.timeout : 0);
+  }
+
+  /** `online`, `pageshow`, visible again: dial at once if dead, check at once if silent. */
+  #wake(): void {
+    const state = this.#stateSignal();
+    if (state === 'idle' || state === 'closed') return;
+    if (!this.#socket) return this.#connect();
+    // Check now rather than when the throttled timer gets round to it: an unanswered ping past
+    // its deadline reconnects at once; a socket merely silent past the heartbeat is pinged.
+    if (
+      this.#heartbeat &&
+      (this.#pingAt || this.#clock.now() - this.#lastFrameAt >= this.#heartbeat)
+    )
+      this.#beat();
+  }
+
+  #lost(code: number): void {
+    const { stableAfter, maxAttempts } = this.#options.reconnect;
+    // Only a connection that stayed up proves the server healthy; a flapping one keeps backing off.
+    if (this.#openedAt && this.#clock.now() - this.#openedAt >= stableAfter) this.#attempts = 0;
+    this.#detach();
+    if (code === CloseCode.Forbidden) {
+      this.#report(
+        NotificationsErrorCode.Forbidden,
+        'the server closed the connection with 4403 (forbidden); not reconnecting. Check the user may connect, then reload.',
+      );
+      return this.#setState('closed');
+    }
+    if (code === CloseCode.Unauthenticated) {
+      this.#report(
+        NotificationsErrorCode.Unauthenticated,
+        'the server closed the connection with 4401 (unauthenticated); the url function is asked for fresh credentials before the next attempt.',
+      );
+    }
+    if (this.#attempts >= maxAttempts) {
+      this.#report(
+        NotificationsErrorCode.ReconnectFailed,
+        `gave up after ${maxAttempts} failed attempts; raise withReconnect({ maxAttempts }) or reload.`,
+      );
+      return this.#setState('closed');
+    }
+    const delay = backoffDelay(this.#attempts, code, this.#options.reconnect, this.#random);
+    this.#attempts++;
+    this.#setState('reconnecting');
+    this.#retryTimer = this.#clock.setTimeout(() => this.#connect(), delay);
+  }
+
+  /** Forgets the socket without reacting to its close event, and ends the session. */
+  #detach(): void {
+    for (const timer of [this.#welcomeTimer, this.#heartbeatTimer, this.#retryTimer])
+      this.#clock.clearTimeout(timer);
+    const socket = this.#socket;
+    this.#socket = null;
+    this.#openedAt = this.#pingAt = this.#heartbeat = 0;
+    if (socket) socket.onopen = socket.onmessage = socket.onclose = null;
+    if (this.#session) {
+      this.#session = null;
+      this.#sessionSubject.next(null);
+    }
+  }
+
+  #stop(state: ConnectionState): void {
+    this.#generation++;
+    const socket = this.#socket;
+    this.#detach();
+    socket?.close(CloseCode.Normal);
+    this.#setState(state);
+  }
+
+  #setState(state: ConnectionState): void {
+    if (this.#stateSignal() === state) return;
+    this.#stateSignal.set(state);
+    this.#stateSubject.next(state);
+  }
+
+  #report(code: NotificationsErrorCode, message: string): void {
+    this.#errorSubject.next(new NotificationsError(code, message));
+  }
+}

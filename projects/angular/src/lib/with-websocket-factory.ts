@@ -1,0 +1,12 @@
+import { NotificationsFeature } from './notifications-feature';
+import { WebSocketFactory } from './websocket-factory';
+
+/**
+ * Opens sockets with your own factory (a polyfill, a wrapper that logs, a fake).
+ *
+ * @example
+ * provideNotifications({ url: '/ws' }, withWebSocketFactory((url) => new WebSocket(url)))
+ */
+export function withWebSocketFactory(factory: WebSocketFactory): NotificationsFeature {
+  return { kind: 'withWebSocketFactory', value: factory };
+}
