@@ -1,11 +1,18 @@
-import { Component, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { ConnectionBadgeComponent } from './connection-badge/connection-badge.component';
+import { ContainersComponent } from './containers/containers.component';
+import { ForumsComponent } from './forums/forums.component';
+import { NotificationLogComponent } from './notification-log/notification-log.component';
 
 @Component({
   selector: 'app-root',
-  imports: [],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    ConnectionBadgeComponent,
+    ContainersComponent,
+    ForumsComponent,
+    NotificationLogComponent,
+  ],
   templateUrl: './app.html',
-  styleUrl: './app.css'
 })
-export class App {
-  protected readonly title = signal('demo');
-}
+export class App {}

@@ -1,0 +1,21 @@
+import type { Database } from './db/database';
+
+/** Where the demo keeps its data: embedded PGlite (default) or a real Postgres. */
+export type DatabaseOptions =
+  | { kind: 'pglite'; /** `null`: in memory, gone on exit (tests). */ dataDir: string | null }
+  | { kind: 'postgres'; connectionString: string };
+
+export interface DemoApiOptions {
+  /** TCP port; 0 picks a free one (tests). Default 4200. */
+  port?: number;
+  /** Interface to bind. Default `127.0.0.1`: the demo is for this machine. */
+  host?: string;
+  /** Which database to open, or an already open one (tests inject wrappers). */
+  database: DatabaseOptions | Database;
+  /** The built demo app (`ng build demo` output). `null` serves no static files. */
+  staticDir: string | null;
+  /** Insert a few example rows into an empty database so a first start has something to show. Default false. */
+  seed?: boolean;
+  /** Origins allowed to open the WebSocket / SSE stream; default: same origin only (the server's rule). */
+  origins?: string[];
+}

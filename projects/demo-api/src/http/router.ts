@@ -1,0 +1,78 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError } from './api-error';
+import { sendJson } from './send-json';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RouteContext {
+  req: IncomingMessage;
+  url: URL;
+  /** Named path segments, e.g. `{ id: '42' }` for `/api/forums/:id`. */
+  params: Record<string, string>;
+}
+
+/** What a handler answers; `body: undefined` is an empty 204-style answer. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (context: RouteContext) => Promise<Reply>;
+
+interface Route {
+  method: Method;
+  pattern: RegExp;
+  names: string[];
+  handler: Handler;
+}
+
+/** A tiny method + path router: enough for two resources, no dependency needed. */
+export class Router {
+  private readonly routes: Route[] = [];
+
+  add(method: Method, path: string, handler: Handler): this {
+    const names: string[] = [];
+    const source = path
+      .split('/')
+      .map((segment) => {
+        if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(segment.slice(1));
+        return '([^/]+)';
+      })
+      .join('/');
+    this.routes.push({ method, pattern: new RegExp(`^${source}/?$`), names, handler });
+    return this;
+  }
+
+  /** Answers the request; throws `ApiError` 404 / 405 when no route fits. */
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const allowed = new Set<string>();
+    for (const route of this.routes) {
+      const match = route.pattern.exec(url.pathname);
+      if (!match) continue;
+      if (route.method !== req.method) {
+        allowed.add(route.method);
+        continue;
+      }
+      const params = Object.fromEntries(
+        route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
+      );
+      const reply = await route.handler({ req, url, params });
+      sendJson(res, reply.status, reply.body, reply.headers);
+      return;
+    }
+    if (allowed.size > 0) {
+      throw new ApiError(
+        405,
+        'method_not_allowed',
+        `${req.method} is not allowed on ${url.pathname}`,
+        undefined,
+        {
+          allow: [...allowed],
+        },
+      );
+    }
+    throw ApiError.notFound(`route ${req.method} ${url.pathname}`);
+  }
+}

@@ -1,0 +1,60 @@
+import { optionsFromEnv } from './options-from-env';
+
+describe('optionsFromEnv', () => {
+  it('defaults to port 4200 and PGlite kept under .data/demo at the repository root', () => {
+    const options = optionsFromEnv({});
+    expect(options.port).toBe(4200);
+    expect(options.host).toBe('127.0.0.1');
+    expect(options.database).toEqual({
+      kind: 'pglite',
+      dataDir: jasmine.stringMatching(/\/\.data\/demo$/),
+    });
+    expect(options.staticDir).toMatch(/\/dist\/demo\/browser$/);
+    expect(options.seed).toBeTrue();
+  });
+
+  it('keeps PGlite in memory with --in-memory or DEMO_IN_MEMORY=1', () => {
+    expect(optionsFromEnv({}, ['--in-memory']).database).toEqual({ kind: 'pglite', dataDir: null });
+    expect(optionsFromEnv({ DEMO_IN_MEMORY: '1' }).database).toEqual({
+      kind: 'pglite',
+      dataDir: null,
+    });
+  });
+
+  it('switches to Postgres with DATABASE_URL', () => {
+    expect(
+      optionsFromEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }).database,
+    ).toEqual({
+      kind: 'postgres',
+      connectionString: 'postgres://postgres@127.0.0.1:5432/test',
+    });
+  });
+
+  it('reads PORT, DEMO_DATA_DIR, DEMO_STATIC_DIR and DEMO_SEED', () => {
+    const options = optionsFromEnv({
+      PORT: '0',
+      DEMO_DATA_DIR: '/tmp/d',
+      DEMO_STATIC_DIR: '/tmp/s',
+      DEMO_SEED: '0',
+    });
+    expect(options).toEqual(
+      jasmine.objectContaining({
+        port: 0,
+        staticDir: '/tmp/s',
+        seed: false,
+        database: { kind: 'pglite', dataDir: '/tmp/d' },
+      }),
+    );
+  });
+
+  it('throws a TypeError naming the malformed variable', () => {
+    expect(() => optionsFromEnv({ PORT: 'http' })).toThrowError(
+      TypeError,
+      'PORT must be an integer from 0 to 65535, got "http"',
+    );
+    expect(() => optionsFromEnv({ DATABASE_URL: 'mysql://x' })).toThrowError(
+      TypeError,
+      'DATABASE_URL must start with postgres:// or postgresql://',
+    );
+  });
+});

@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import type { DemoApiOptions } from './demo-api-options';
+
+/** The repository root, so defaults do not depend on the directory the process starts in. */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * Options from the environment (and `--in-memory` on the command line):
+ * - `PORT` (default 4200), `HOST` (default 127.0.0.1)
+ * - `DATABASE_URL` → a real Postgres; otherwise embedded PGlite kept in `DEMO_DATA_DIR`
+ *   (default `.data/demo` at the repository root), or in memory with `DEMO_IN_MEMORY=1` / `--in-memory`
+ * - `DEMO_STATIC_DIR` (default `dist/demo/browser`), `DEMO_SEED=0` to start empty
+ * Throws a TypeError naming the variable when one is malformed.
+ */
+export function optionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  argv: readonly string[] = [],
+): DemoApiOptions {
+  const port = env['PORT'] === undefined || env['PORT'] === '' ? 4200 : Number(env['PORT']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TypeError(
+      `PORT must be an integer from 0 to 65535, got ${JSON.stringify(env['PORT'])}`,
+    );
+  }
+  const url = env['DATABASE_URL'];
+  if (url !== undefined && url !== '' && !/^postgres(ql)?:\/\//.test(url)) {
+    throw new TypeError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const inMemory = argv.includes('--in-memory') || isTrue(env['DEMO_IN_MEMORY']);
+  return {
+    port,
+    host: env['HOST'] || '127.0.0.1',
+    database: url
+      ? { kind: 'postgres', connectionString: url }
+      : { kind: 'pglite', dataDir: inMemory ? null : env['DEMO_DATA_DIR'] || `${ROOT}.data/demo` },
+    staticDir: env['DEMO_STATIC_DIR'] || `${ROOT}dist/demo/browser`,
+    seed: env['DEMO_SEED'] === undefined ? true : isTrue(env['DEMO_SEED']),
+  };
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value === '1' || value === 'true';
+}
