@@ -1,0 +1,251 @@
+import { CloseCode, type Notification } from '@changefeed/protocol';
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE_GRACE_MS } from './constants.js';
+import { ChangefeedError, ErrorCode, toError } from './errors.js';
+import { Hub } from './hub.js';
+import { createCounters, createPrometheusRegistry, type NotifierMetrics } from './metrics.js';
+import { resolveOptions, type NotifierOptions } from './options.js';
+import { abortHandshake, originAllowed, pathnameOf } from './request-guards.js';
+import { SocketSession, type SessionContext } from './socket-session.js';
+import type { SourceSink } from './source.js';
+import { serveSse, SseStream } from './sse-endpoint.js';
+
+/** A running hub. See {@link createNotifier}. */
+export interface Notifier {
+  /**
+   * Validates the notification (a TypeError with code ERR_CHANGEFEED_INVALID_NOTIFICATION
+   * otherwise), assigns its seq and returns it at once; fan-out happens later in this turn.
+   */
+  notify(n: Notification): number;
+  /**
+   * Serves `ssePath` and `metricsPath` for apps that own the http.Server (node:http, Express).
+   * Returns false when the request is not one of them, so the app handles it.
+   */
+  handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
+  /** This run's epoch: seqs are comparable only within it. */
+  readonly epoch: string;
+  /** Resolves once listening (with `port`) and every source has started; rejects if either fails. */
+  readonly ready: Promise<void>;
+  /** Where it listens (with `port`, or an attached server that listens on TCP); null otherwise. */
+  address(): AddressInfo | null;
+  /** A snapshot of the counters and gauges. */
+  metrics(): NotifierMetrics;
+  /** The same as Prometheus text exposition. */
+  metricsText(): Promise<string>;
+  /** Sends 1001 to every client, ends SSE streams, stops sources; resolves when all is closed. */
+  close(): Promise<void>;
+}
+
+function newEpoch(): string {
+  return `${Date.now().toString(36)}-${randomBytes(6).toString('base64url')}`;
+}
+
+/**
+ * Creates the hub and attaches it to an http.Server (WebSocket upgrades on `path`) or listens on
+ * `port`.
+ *
+ * @example
+ * const server = http.createServer((req, res) => notifier.handleRequest(req, res) || app(req, res));
+ * const notifier = createNotifier({ server, sources: [postgresSource({ connectionString })] });
+ * server.listen(3000);
+ * // after a write:
+ * notifier.notify({ collection: 'forums', op: 'insert', id: 42 });
+ */
+export function createNotifier(options: NotifierOptions): Notifier {
+  const opts = resolveOptions(options);
+  const counters = createCounters();
+  const epoch = newEpoch();
+  const hub = new Hub(epoch, opts.retention, counters, (e) => opts.onError(e));
+  const sessions = new Set<SocketSession>();
+  const ctx: SessionContext = { hub, options: opts, metrics: counters, onClosed: (s) => sessions.delete(s) };
+  const streams = new Set<SseStream>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload, perMessageDeflate: false, clientTracking: false });
+  let registry: ReturnType<typeof createPrometheusRegistry> | undefined;
+  let closing: Promise<void> | undefined;
+
+  const server: Server = opts.server ?? createServer((req, res) => {
+    if (!handleRequest(req, res)) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('not found\n');
+    }
+  });
+  const ownServer = opts.server === undefined;
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    if (pathnameOf(req) !== opts.path) {
+      // Other upgrade listeners (another WebSocket server, a dev proxy) may own this path.
+      if (server.listenerCount('upgrade') <= 1) {
+        counters.refused++;
+        abortHandshake(socket, 404, 'no WebSocket endpoint here');
+      }
+      return;
+    }
+    if (closing) return abortHandshake(socket, 503, 'server is shutting down');
+    if (!originAllowed(req, opts.origins)) {
+      counters.refused++;
+      return abortHandshake(socket, 403, 'origin not allowed');
+    }
+    void upgrade(req, socket, head);
+  };
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    let user: unknown;
+    let failed = false;
+    try {
+      user = opts.authenticate ? await opts.authenticate(req) : undefined;
+    } catch (e) {
+      failed = true;
+      opts.onError(new ChangefeedError(ErrorCode.AuthenticateFailed, 'authenticate() failed', { cause: e }));
+    }
+    if (closing || socket.destroyed) return void socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      ws.on('error', (e: Error & { code?: string }) => {
+        // A protocol violation (oversize or malformed WebSocket frame): ws has sent its close
+        // frame (1009 / 1002) and stopped reading, so it would wait 30 s for the peer's. End now.
+        if (e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') counters.badFrames++;
+        (ws as unknown as { _socket?: Duplex })._socket?.end();
+        setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+      });
+      if (failed) return ws.close(1011, 'authentication failed');
+      if (user === null) {
+        counters.unauthenticated++;
+        return ws.close(CloseCode.Unauthenticated, 'unauthenticated');
+      }
+      const session = new SocketSession(ws, user, ctx);
+      sessions.add(session);
+    });
+  }
+
+  function handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    const path = pathnameOf(req);
+    if (opts.ssePath !== false && path === opts.ssePath) {
+      if (closing) {
+        res.writeHead(503).end();
+        return true;
+      }
+      serveSse(req, res, ctx, streams).catch((e) => {
+        opts.onError(toError(e));
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return true;
+    }
+    if (opts.metricsPath !== false && path === opts.metricsPath) {
+      metricsText().then(
+        (text) => {
+          res.writeHead(200, { 'Content-Type': registry!.contentType });
+          res.end(text);
+        },
+        (e) => {
+          opts.onError(toError(e));
+          res.writeHead(500).end();
+        },
+      );
+      return true;
+    }
+    return false;
+  }
+
+  function metrics(): NotifierMetrics {
+    return { ...counters, head: hub.head, buffered: hub.buffered };
+  }
+
+  function metricsText(): Promise<string> {
+    registry ??= createPrometheusRegistry(metrics);
+    return registry.metrics();
+  }
+
+  const sink: SourceSink = {
+    notify(n) {
+      if (hub.closed) return;
+      try {
+        hub.notify(n);
+      } catch (e) {
+        counters.sourceErrors++;
+        opts.onError(new ChangefeedError(ErrorCode.SourcePayload, `a source delivered an invalid notification: ${(e as Error).message}`, { cause: e }));
+      }
+    },
+    reset(collections) {
+      if (!hub.closed) hub.sourceReset(collections);
+    },
+    error(err) {
+      counters.sourceErrors++;
+      opts.onError(err);
+    },
+  };
+
+  server.on('upgrade', onUpgrade);
+
+  let heartbeat: NodeJS.Timeout | undefined;
+  if (opts.heartbeat > 0) {
+    heartbeat = setInterval(() => {
+      for (const s of sessions) {
+        if (!s.alive) {
+          s.ws.terminate();
+          continue;
+        }
+        s.alive = false;
+        s.ws.ping();
+      }
+    }, opts.heartbeat);
+    heartbeat.unref();
+  }
+
+  const listening = ownServer
+    ? new Promise<void>((resolve, reject) => {
+        const onError = (e: Error) => reject(new ChangefeedError(ErrorCode.Server, `cannot listen on port ${opts.port}: ${e.message}`, { cause: e }));
+        server.once('error', onError);
+        server.listen(opts.port, opts.host, () => {
+          server.off('error', onError);
+          resolve();
+        });
+      })
+    : Promise.resolve();
+  const ready = Promise.all([
+    listening,
+    ...opts.sources.map((s) =>
+      s.start(sink).catch((e) => {
+        throw e instanceof ChangefeedError ? e : new ChangefeedError(ErrorCode.SourceStart, `a source failed to start: ${toError(e).message}`, { cause: e });
+      }),
+    ),
+  ]).then(() => undefined);
+  // Reported to onError too, so an app that never awaits `ready` still hears about it.
+  ready.catch((e) => opts.onError(toError(e)));
+
+  async function close(): Promise<void> {
+    hub.closed = true;
+    clearInterval(heartbeat);
+    server.off('upgrade', onUpgrade);
+    // Deliver what was notified before close() first.
+    hub.flush();
+    for (const s of sessions) s.close(CloseCode.GoingAway, 'server going away');
+    for (const s of streams) s.close();
+    await Promise.all([...[...sessions].map((s) => s.whenClosed()), ...[...streams].map((s) => s.closed)]);
+    await Promise.allSettled(opts.sources.map((s) => s.stop()));
+    if (ownServer) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
+
+  return {
+    notify: (n) => hub.notify(n),
+    handleRequest,
+    epoch,
+    ready,
+    address() {
+      const a = server.address();
+      return a !== null && typeof a === 'object' ? a : null;
+    },
+    metrics,
+    metricsText,
+    close: () => (closing ??= close()),
+  };
+}

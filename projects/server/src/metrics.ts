@@ -1,0 +1,105 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+
+/** A snapshot of a notifier's counters (since it was created) and gauges (now). */
+export interface NotifierMetrics {
+  /** Open WebSocket connections (gauge). */
+  connections: number;
+  /** Open Server-Sent Events streams (gauge). */
+  sseConnections: number;
+  /** Live (connection, collection) subscriptions, both transports (gauge). */
+  subscriptions: number;
+  /** Notifications accepted by `notify()` (and from sources): seqs assigned. */
+  notifications: number;
+  /** Notifications written to a connection, live or replayed. */
+  deliveries: number;
+  /** Of the deliveries, those sent as a `resume` / Last-Event-ID replay. */
+  replayed: number;
+  /** Connections closed as slow consumers (1013) or over a buffer bound. */
+  drops: number;
+  /** `reset` frames / events sent. */
+  resets: number;
+  /** Resets signalled by sources (e.g. a LISTEN reconnect). */
+  sourceResets: number;
+  /** Client frames rejected as malformed (`bad_request`) or too big (1009). */
+  badFrames: number;
+  /** Commands refused with `rate_limited`. */
+  rateLimited: number;
+  /** Collections refused by `authorize`. */
+  forbidden: number;
+  /** Connections refused by `authenticate` (4401 / HTTP 401). */
+  unauthenticated: number;
+  /** Upgrades / SSE requests refused before any stream existed (HTTP 403 / 404 / 400). */
+  refused: number;
+  /** Errors reported by sources. */
+  sourceErrors: number;
+  /** The last seq assigned (gauge). */
+  head: number;
+  /** Notifications held in the replay buffer (gauge). */
+  buffered: number;
+}
+
+export type MetricName = keyof NotifierMetrics;
+
+const GAUGES: MetricName[] = ['connections', 'sseConnections', 'subscriptions', 'head', 'buffered'];
+
+const HELP: Record<MetricName, string> = {
+  connections: 'Open WebSocket connections',
+  sseConnections: 'Open Server-Sent Events streams',
+  subscriptions: 'Live (connection, collection) subscriptions',
+  notifications: 'Notifications accepted (seqs assigned)',
+  deliveries: 'Notifications written to connections, live or replayed',
+  replayed: 'Notifications replayed on resume',
+  drops: 'Connections closed as slow consumers',
+  resets: 'Reset frames or events sent',
+  sourceResets: 'Resets signalled by change sources',
+  badFrames: 'Malformed or oversize client frames',
+  rateLimited: 'Commands refused as rate limited',
+  forbidden: 'Collections refused by authorize',
+  unauthenticated: 'Connections refused by authenticate',
+  refused: 'Upgrades or SSE requests refused with an HTTP status',
+  sourceErrors: 'Errors reported by change sources',
+  head: 'Last sequence number assigned',
+  buffered: 'Notifications held in the replay buffer',
+};
+
+export function createCounters(): NotifierMetrics {
+  const m = {} as NotifierMetrics;
+  for (const key of Object.keys(HELP) as MetricName[]) m[key] = 0;
+  return m;
+}
+
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * A prom-client registry of its own (two notifiers in one process must not collide in the global
+ * one) whose metrics read `read()` at scrape time, so the hot path only bumps plain numbers.
+ */
+export function createPrometheusRegistry(read: () => NotifierMetrics): Registry {
+  const registry = new Registry();
+  for (const key of Object.keys(HELP) as MetricName[]) {
+    if (GAUGES.includes(key)) {
+      new Gauge({
+        name: `changefeed_${snake(key)}`,
+        help: HELP[key],
+        registers: [registry],
+        collect() {
+          this.set(read()[key]);
+        },
+      });
+    } else {
+      new Counter({
+        name: `changefeed_${snake(key)}_total`,
+        help: HELP[key],
+        registers: [registry],
+        collect() {
+          // prom-client counters only go up by inc(); rebuild from the plain number at scrape time.
+          this.reset();
+          this.inc(read()[key]);
+        },
+      });
+    }
+  }
+  return registry;
+}

@@ -1,0 +1,102 @@
+import pg from 'pg';
+import { installNotifyTrigger } from './install-notify-trigger.js';
+import { postgresSource } from './postgres-source.js';
+import { startNotifier, subscribed, useCleanup, waitFor } from './testing/helpers.js';
+
+const URL = process.env['CHANGEFEED_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+// Unique per run: parallel runs on one Postgres must not hear each other.
+const RUN = `${process.pid}_${Date.now().toString(36)}`;
+const TABLE = `cf_items_${RUN}`;
+const CHANNEL = `cf_${RUN}`;
+
+/**
+ * Against the real Postgres at 127.0.0.1:5432. These specs fail (never skip) when it is
+ * unreachable: under CI=true a missing database must not pass as green.
+ */
+describe('postgresSource (real Postgres)', () => {
+  useCleanup();
+  let admin: pg.Client;
+  let timeout: number;
+
+  beforeAll(async () => {
+    timeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
+    jasmine.DEFAULT_TIMEOUT_INTERVAL = 20_000;
+    admin = new pg.Client({ connectionString: URL });
+    admin.on('error', () => {});
+    try {
+      await admin.connect();
+    } catch (e) {
+      throw new Error(`Postgres at ${URL} is unreachable (${(e as Error).message}); these specs need it${process.env['CI'] === 'true' ? ' (CI=true)' : ''}`);
+    }
+    await admin.query(`CREATE TABLE "${TABLE}" (id serial PRIMARY KEY, title text)`);
+    await installNotifyTrigger(admin, { table: TABLE, collection: 'items', channel: CHANNEL });
+  });
+
+  afterAll(async () => {
+    jasmine.DEFAULT_TIMEOUT_INTERVAL = timeout;
+    await admin.query(`DROP TABLE IF EXISTS "${TABLE}"; DROP FUNCTION IF EXISTS "changefeed_notify_${TABLE}"()`).catch(() => {});
+    await admin.end().catch(() => {});
+  });
+
+  function source(app: string) {
+    return postgresSource({ client: { connectionString: URL, application_name: app }, channel: CHANNEL, probeInterval: 500 });
+  }
+
+  it('is reachable (fails, not skips, without Postgres)', async () => {
+    const { rows } = await admin.query('SELECT 1 AS one');
+    expect(rows).toEqual([{ one: 1 }]);
+  });
+
+  it('delivers a trigger write to clients of two notifiers on one Postgres', async () => {
+    const a = await startNotifier({ sources: [source(`cf_a_${RUN}`)] });
+    const b = await startNotifier({ sources: [source(`cf_b_${RUN}`)] });
+    expect(a.port).not.toBe(b.port);
+    expect(a.notifier.epoch).not.toBe(b.notifier.epoch);
+    const ca = await subscribed(a.url, ['items']);
+    const cb = await subscribed(b.url, ['items']);
+    const { rows } = await admin.query(`INSERT INTO "${TABLE}" (title) VALUES ('hello') RETURNING id`);
+    await ca.waitNotifications(1);
+    await cb.waitNotifications(1);
+    for (const c of [ca, cb]) expect(c.notifications[0]).toEqual(jasmine.objectContaining({ collection: 'items', op: 'insert', id: rows[0].id }));
+    await admin.query(`DELETE FROM "${TABLE}" WHERE id = $1`, [rows[0].id]);
+    await ca.waitNotifications(2);
+    expect(ca.notifications[1]).toEqual(jasmine.objectContaining({ op: 'delete', id: rows[0].id }));
+  });
+
+  it('reconnects after the LISTEN connection is killed and resets every client', async () => {
+    const app = `cf_kill_${RUN}`;
+    const errors: string[] = [];
+    const { url, notifier } = await startNotifier({ sources: [source(app)], onError: (e) => errors.push(e.code!) });
+    const c = await subscribed(url, ['items', 'other']);
+    await admin.query(`INSERT INTO "${TABLE}" (title) VALUES ('before')`);
+    await c.waitNotifications(1);
+    const killed = await admin.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1', [app]);
+    expect(killed.rows).toEqual([{ ok: true }]);
+    expect(await c.next('reset')).toEqual({ type: 'reset', collections: ['items', 'other'] });
+    expect(errors).toContain('ERR_CHANGEFEED_SOURCE_CONNECTION');
+    // A resume from before the outage cannot be proven complete: reset.
+    const late = await subscribed(url, ['items']);
+    late.send({ type: 'resume', epoch: notifier.epoch, after: 1 });
+    await late.next('reset');
+    // Listening again: the next write arrives.
+    await waitFor(() => notifier.metrics().sourceResets >= 2, 'the reconnect');
+    await admin.query(`INSERT INTO "${TABLE}" (title) VALUES ('after')`);
+    await c.waitNotifications(2);
+    expect(c.notifications[1]).toEqual(jasmine.objectContaining({ collection: 'items', op: 'insert' }));
+  });
+
+  it('keeps retrying an unreachable database, reporting each failure', async () => {
+    const s = postgresSource({ connectionString: 'postgres://postgres@127.0.0.1:1/test', channel: CHANNEL });
+    const errors: Error[] = [];
+    void s.start({ notify: () => {}, reset: () => {}, error: (e) => errors.push(e) });
+    await waitFor(() => errors.length >= 2, 'two connection errors');
+    await s.stop();
+    expect((errors[0] as { code?: string }).code).toBe('ERR_CHANGEFEED_SOURCE_CONNECTION');
+  });
+
+  it('validates its options', () => {
+    expect(() => postgresSource({ connectionString: URL, client: {} })).toThrowError(TypeError, '@changefeed/server: postgresSource(): give at most one of connectionString and client');
+    expect(() => postgresSource({ channel: 'drop table' })).toThrowError(TypeError, /channel must be an identifier/);
+    expect(() => postgresSource({ probeInterval: -1 })).toThrowError(TypeError, /probeInterval must be an integer/);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * A fixed-capacity ring of the most recent entries, oldest first. Seqs are consecutive, so the
+ * ring always holds one contiguous range [first, last]: "is (after, head] still buffered?" is one
+ * comparison.
+ */
+export class RingBuffer<T extends { seq: number }> {
+  private readonly items: (T | undefined)[];
+  private start = 0;
+  private length = 0;
+
+  constructor(readonly capacity: number) {
+    this.items = new Array(capacity);
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  /** Appends; evicts the oldest entry when full. */
+  push(item: T): void {
+    if (this.length === this.capacity) {
+      this.items[this.start] = item;
+      this.start = (this.start + 1) % this.capacity;
+    } else {
+      this.items[(this.start + this.length) % this.capacity] = item;
+      this.length++;
+    }
+  }
+
+  /** The oldest entry, if any. */
+  first(): T | undefined {
+    return this.length === 0 ? undefined : this.items[this.start];
+  }
+
+  /** Drops the oldest entry. */
+  shift(): T | undefined {
+    if (this.length === 0) return undefined;
+    const item = this.items[this.start];
+    this.items[this.start] = undefined;
+    this.start = (this.start + 1) % this.capacity;
+    this.length--;
+    return item;
+  }
+
+  /** Entries with seq > after, oldest first. */
+  *after(after: number): Generator<T> {
+    const first = this.first();
+    if (!first) return;
+    // Contiguous seqs: the entry with seq `after + 1` sits at a known offset.
+    const skip = Math.max(0, after + 1 - first.seq);
+    for (let i = skip; i < this.length; i++) yield this.items[(this.start + i) % this.capacity]!;
+  }
+}

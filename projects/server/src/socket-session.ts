@@ -1,0 +1,379 @@
+import type { RowId } from '@changefeed/protocol';
+import {
+  CloseCode,
+  decodeClientFrame,
+  encodeFrame,
+  PROTOCOL_VERSION,
+  type ServerFrame,
+  type SubscribeFrame,
+  type UnsubscribeFrame,
+  type ResumeFrame,
+} from '@changefeed/protocol';
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import { CLOSE_GRACE_MS, MAX_COLLECTIONS_PER_CONNECTION, MAX_IDS_PER_CONNECTION, RATE_LIMIT_STRIKES } from './constants.js';
+import { ChangefeedError, ErrorCode, toError } from './errors.js';
+import type { Entry, Hub, Subscriber } from './hub.js';
+import type { NotifierMetrics } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import { RateLimiter } from './rate-limiter.js';
+import { Subscriptions } from './subscriptions.js';
+
+/** What a session needs from its notifier. */
+export interface SessionContext {
+  hub: Hub;
+  options: ResolvedOptions;
+  metrics: NotifierMetrics;
+  /** Called once when a WebSocket session has closed. */
+  onClosed(session: SocketSession): void;
+}
+
+interface HeldReset {
+  seq: -1;
+  collections: string[] | undefined;
+}
+
+const RATE_LIMITED = Symbol('rate limited');
+type Inbound = Buffer | string | typeof RATE_LIMITED;
+
+/** Commands queued behind a slow `authorize` before the connection is dropped with 1013. */
+const MAX_QUEUED_COMMANDS = 1_000;
+
+/**
+ * One WebSocket connection: processes its frames strictly in order (authorize may be async),
+ * holds live deliveries back while frames are pending, and never sends a seq at or below the
+ * last one it sent (its cursor).
+ */
+export class SocketSession implements Subscriber {
+  /** Last seq written to this socket. */
+  private cursor = 0;
+  private readonly subs = new Subscriptions();
+  // Allocated only while needed: most connections sit idle, and 10,000 of them should cost little.
+  private inbox: Inbound[] | undefined;
+  private processing = false;
+  private held: (Entry | HeldReset)[] | undefined;
+  /** Frames written this turn, sent to the socket in one write at endTurn(). */
+  private out: Buffer[] | undefined;
+  private outBytes = 0;
+  private closing = false;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private readonly limiter: RateLimiter;
+  private strikes = 0;
+  /** Cleared by the heartbeat, set by any sign of life. */
+  alive = true;
+  private isClosed = false;
+  private closeWaiters: (() => void)[] | undefined;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly user: unknown,
+    private readonly ctx: SessionContext,
+  ) {
+    this.limiter = new RateLimiter(ctx.options.rateLimit.commands, ctx.options.rateLimit.perMs);
+    ctx.metrics.connections++;
+    ctx.hub.add(this);
+    ws.on('close', () => {
+      clearTimeout(this.graceTimer);
+      this.closing = true;
+      this.isClosed = true;
+      this.detach();
+      ctx.metrics.connections--;
+      ctx.onClosed(this);
+      for (const w of this.closeWaiters ?? []) w();
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(isBinary ? data : data.toString('utf8')));
+    ws.on('pong', () => (this.alive = true));
+    this.send({
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      epoch: ctx.hub.epoch,
+      seq: ctx.hub.head,
+      heartbeat: ctx.options.heartbeat,
+    });
+  }
+
+  /** Resolves once the socket has closed. */
+  whenClosed(): Promise<void> {
+    if (this.isClosed) return Promise.resolve();
+    return new Promise((resolve) => (this.closeWaiters ??= []).push(resolve));
+  }
+
+  /** Subscribed collections. */
+  collections(): IterableIterator<string> {
+    return this.subs.collections();
+  }
+
+  /** Closes with a code; a peer that does not complete the close handshake is terminated. */
+  close(code: number, reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.detach();
+    this.ws.close(code, reason);
+    this.graceTimer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
+    this.graceTimer.unref();
+  }
+
+  private detach(): void {
+    this.ctx.hub.remove(this, this.subs.collections());
+    this.held = undefined;
+    this.out = undefined;
+  }
+
+  private get busy(): boolean {
+    return this.processing || (this.inbox !== undefined && this.inbox.length > 0);
+  }
+
+  private receive(data: Inbound): void {
+    if (this.closing) return;
+    this.alive = true;
+    if (!this.limiter.take()) {
+      this.ctx.metrics.rateLimited++;
+      // One error frame per burst; the rest are counted, and sustained abuse closes the socket.
+      if (this.strikes++ === 0) data = RATE_LIMITED;
+      else if (this.strikes > RATE_LIMIT_STRIKES) return this.close(CloseCode.Policy, 'rate limit exceeded');
+      else return;
+    } else {
+      this.strikes = 0;
+    }
+    const inbox = (this.inbox ??= []);
+    if (inbox.length >= MAX_QUEUED_COMMANDS) return this.close(CloseCode.TryLater, 'too many pending commands');
+    inbox.push(data);
+    if (!this.processing) this.pump();
+  }
+
+  /** Processes queued frames in order; an async step pauses the queue until it settles. */
+  private pump(): void {
+    const inbox = this.inbox!;
+    while (inbox.length > 0 && !this.closing) {
+      const data = inbox.shift()!;
+      let pending: Promise<void> | undefined;
+      try {
+        pending = this.handle(data);
+      } catch (e) {
+        this.internalError(e);
+      }
+      if (pending) {
+        this.processing = true;
+        pending.then(
+          () => this.resumePump(),
+          (e) => {
+            this.internalError(e);
+            this.resumePump();
+          },
+        );
+        return;
+      }
+    }
+    if (inbox.length === 0 && this.inbox === inbox) this.inbox = undefined;
+    if (!this.closing && this.held !== undefined) this.release();
+  }
+
+  private resumePump(): void {
+    this.processing = false;
+    this.pump();
+  }
+
+  private internalError(e: unknown): void {
+    this.ctx.options.onError(toError(e));
+    this.send({ type: 'error', code: 'internal', message: 'the server failed while handling the frame' });
+  }
+
+  private handle(data: Inbound): Promise<void> | undefined {
+    if (data === RATE_LIMITED) {
+      const { commands, perMs } = this.ctx.options.rateLimit;
+      this.send({ type: 'error', code: 'rate_limited', message: `more than ${commands} commands in ${perMs} ms; further abuse closes the connection` });
+      return undefined;
+    }
+    const result = decodeClientFrame(data, { maxLength: this.ctx.options.maxPayload });
+    if (!result.ok) {
+      this.ctx.metrics.badFrames++;
+      this.send({ type: 'error', code: 'bad_request', message: result.error.message });
+      return undefined;
+    }
+    const frame = result.frame;
+    switch (frame.type) {
+      case 'ping':
+        this.send({ type: 'pong' });
+        return undefined;
+      case 'subscribe':
+        return this.subscribe(frame);
+      case 'unsubscribe':
+        this.unsubscribe(frame);
+        return undefined;
+      case 'resume':
+        this.resume(frame);
+        return undefined;
+    }
+  }
+
+  private subscribe(frame: SubscribeFrame): Promise<void> | undefined {
+    const collections = [...new Set(frame.collections)];
+    const ids = frame.ids === undefined ? undefined : [...new Set(frame.ids)];
+    const added = collections.filter((c) => !this.subs.has(c)).length;
+    if (this.subs.size + added > MAX_COLLECTIONS_PER_CONNECTION || this.subs.idCount + (ids ? ids.length * collections.length : 0) > MAX_IDS_PER_CONNECTION) {
+      this.send({
+        type: 'error',
+        code: 'too_many',
+        message: `a connection may hold at most ${MAX_COLLECTIONS_PER_CONNECTION} collections and ${MAX_IDS_PER_CONNECTION} row ids`,
+        collections,
+      });
+      return undefined;
+    }
+    const authorize = this.ctx.options.authorize;
+    if (!authorize) {
+      this.apply(collections, ids, collections.map(() => true));
+      return undefined;
+    }
+    let async = false;
+    const verdicts = collections.map((c) => {
+      try {
+        const v = authorize(this.user, c, ids);
+        if (v && typeof (v as Promise<boolean>).then === 'function') {
+          async = true;
+          return Promise.resolve(v).catch((e: unknown) => e instanceof Error ? e : toError(e));
+        }
+        return v;
+      } catch (e) {
+        return toError(e);
+      }
+    });
+    if (!async) {
+      this.apply(collections, ids, verdicts as (boolean | Error)[]);
+      return undefined;
+    }
+    return Promise.all(verdicts).then((v) => {
+      if (!this.closing) this.apply(collections, ids, v);
+    });
+  }
+
+  private apply(collections: string[], ids: RowId[] | undefined, verdicts: (boolean | Error)[]): void {
+    const allowed: string[] = [];
+    const denied: string[] = [];
+    const failed: string[] = [];
+    collections.forEach((c, i) => {
+      const v = verdicts[i];
+      if (v instanceof Error) {
+        failed.push(c);
+        this.ctx.options.onError(new ChangefeedError(ErrorCode.AuthorizeFailed, `authorize() failed for "${c}"`, { cause: v }));
+      } else if (v === true) allowed.push(c);
+      else denied.push(c);
+    });
+    const head = this.ctx.hub.head;
+    for (const c of allowed) if (this.subs.add(c, ids, head)) this.ctx.hub.indexUnder(this, c);
+    if (allowed.length > 0) this.send({ type: 'subscribed', collections: allowed, ...(ids ? { ids } : {}), seq: head });
+    if (denied.length > 0) {
+      this.ctx.metrics.forbidden += denied.length;
+      this.send({ type: 'error', code: 'forbidden', message: 'not authorized for these collections', collections: denied });
+    }
+    if (failed.length > 0) {
+      this.send({ type: 'error', code: 'internal', message: 'authorization failed; try again later', collections: failed });
+    }
+  }
+
+  private unsubscribe(frame: UnsubscribeFrame): void {
+    for (const c of frame.collections) if (this.subs.remove(c, frame.ids)) this.ctx.hub.unindex(this, c);
+  }
+
+  private resume(frame: ResumeFrame): void {
+    const hub = this.ctx.hub;
+    if (this.cursor <= frame.after && hub.canResume(frame.epoch, frame.after)) {
+      for (const entry of hub.since(frame.after)) {
+        if (this.subs.matches(entry)) {
+          this.write(entry);
+          this.ctx.metrics.replayed++;
+        }
+      }
+      // Everything up to head was considered: live fan-out of those seqs is now a duplicate.
+      this.cursor = Math.max(this.cursor, hub.head);
+      this.endTurn();
+    } else {
+      this.sendReset(undefined);
+    }
+  }
+
+  offer(e: Entry): void {
+    if (this.closing) return;
+    if (this.busy) return this.hold(e);
+    if (e.seq <= this.cursor || !this.subs.wants(e)) return;
+    if (this.out === undefined) this.ctx.hub.touch(this);
+    this.write(e);
+  }
+
+  offerReset(collections: string[] | undefined): void {
+    if (this.closing) return;
+    if (this.busy) return this.hold({ seq: -1, collections });
+    this.sendReset(collections);
+  }
+
+  private hold(item: Entry | HeldReset): void {
+    const held = (this.held ??= []);
+    held.push(item);
+    if (held.length > this.ctx.options.retention.count) this.drop('too many held notifications');
+  }
+
+  /** Sends what was held back while frames were processed, in order, through the usual filters. */
+  private release(): void {
+    const held = this.held!;
+    this.held = undefined;
+    for (const item of held) {
+      if (item.seq === -1) this.sendReset((item as HeldReset).collections);
+      else {
+        const e = item as Entry;
+        if (e.seq > this.cursor && this.subs.wants(e)) this.write(e);
+      }
+    }
+    this.endTurn();
+  }
+
+  private write(e: Entry): void {
+    const frame = this.ctx.hub.frame(e);
+    (this.out ??= []).push(frame);
+    this.outBytes += frame.length;
+    this.cursor = e.seq;
+    this.ctx.metrics.deliveries++;
+  }
+
+  /**
+   * Writes this turn's frames to the socket at once. The frames are prepared once per
+   * notification (server frames are unmasked, so the bytes are the same for every socket) and go
+   * straight to the TCP socket: one write per socket per turn instead of two per message through
+   * ws's Sender. Safe because permessage-deflate is off, so the Sender never queues.
+   */
+  endTurn(): void {
+    const out = this.out;
+    if (out === undefined) return;
+    this.out = undefined;
+    const bytes = this.outBytes;
+    this.outBytes = 0;
+    // A socket whose close handshake has begun must not get data frames after its close frame.
+    if (this.ws.readyState !== 1) return;
+    const socket = (this.ws as unknown as { _socket: Socket })._socket;
+    if (out.length === 1) socket.write(out[0]);
+    else if (bytes <= 65_536) socket.write(Buffer.concat(out, bytes));
+    else {
+      socket.cork();
+      for (const b of out) socket.write(b);
+      socket.uncork();
+    }
+    if (this.ws.bufferedAmount > this.ctx.options.maxBuffered) this.drop('slow consumer');
+  }
+
+  private drop(reason: string): void {
+    if (this.closing) return;
+    this.ctx.metrics.drops++;
+    this.close(CloseCode.TryLater, reason);
+  }
+
+  private sendReset(only: string[] | undefined): void {
+    const collections = only ? only.filter((c) => this.subs.has(c)) : [...this.subs.collections()];
+    if (collections.length === 0) return;
+    this.ctx.metrics.resets++;
+    this.send({ type: 'reset', collections });
+  }
+
+  private send(frame: ServerFrame): void {
+    // Keep order with frames batched for this turn.
+    if (this.out !== undefined) this.endTurn();
+    this.ws.send(encodeFrame(frame));
+  }
+}
