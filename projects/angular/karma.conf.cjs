@@ -7,15 +7,17 @@ process.env.CHROME_BIN = process.env.CHROME_BIN || '/usr/bin/chromium';
 module.exports = function (config) {
   config.set({
     basePath: '',
-    // The scripted WebSocket server the integration specs steer (integration/scripted-server.cjs).
-    frameworks: ['jasmine', 'changefeed-scripted-server'],
-    beforeMiddleware: ['changefeed-control'],
+    // The scripted WebSocket server the integration specs steer (integration/scripted-server.cjs),
+    // and a real @changefeed/server in a child process (integration/real-server.cjs).
+    frameworks: ['jasmine', 'changefeed-scripted-server', 'changefeed-real-server'],
+    beforeMiddleware: ['changefeed-control', 'changefeed-real-server'],
     plugins: [
       require('karma-jasmine'),
       require('karma-chrome-launcher'),
       require('karma-jasmine-html-reporter'),
       require('karma-coverage'),
       require('./integration/scripted-server.cjs'),
+      require('./integration/real-server.cjs'),
     ],
     client: {
       jasmine: { random: true },

@@ -2,7 +2,10 @@ import { Subject } from 'rxjs';
 import { coalesceNotifications } from './coalesce-notifications';
 
 describe('coalesceNotifications', () => {
-  beforeEach(() => jasmine.clock().install());
+  beforeEach(() => {
+    jasmine.clock().install();
+    jasmine.clock().mockDate(new Date(0));
+  });
   afterEach(() => jasmine.clock().uninstall());
 
   function setup(windowMs?: number) {
@@ -32,14 +35,39 @@ describe('coalesceNotifications', () => {
     expect(out).toEqual([1]);
   });
 
-  it('still delivers a steady trickle once per window', () => {
+  it('waits for the burst to go quiet, however long it lasts', () => {
     const { source, out } = setup(50);
-    for (let i = 1; i <= 10; i++) {
+    // 1,000 notifications spread over 100 ms: longer than the window.
+    for (let i = 1; i <= 1000; i++) {
+      source.next(i);
+      if (i % 10 === 0) jasmine.clock().tick(1);
+    }
+    expect(out).toEqual([1]);
+    // The last one came at 99 ms: quiet from 149 ms on.
+    jasmine.clock().tick(48);
+    expect(out).toEqual([1]);
+    jasmine.clock().tick(1);
+    expect(out).toEqual([1, 1000]);
+  });
+
+  it('emits at least every maxWaitMs while a stream never pauses', () => {
+    const { source, out } = setup(50);
+    for (let i = 1; i <= 120; i++) {
       source.next(i);
       jasmine.clock().tick(20);
     }
+    // First at once, then the latest at 1,000 ms and 2,000 ms; the tail after it goes quiet.
+    expect(out).toEqual([1, 51, 101]);
     jasmine.clock().tick(100);
-    expect(out).toEqual([1, 3, 5, 8, 10]);
+    expect(out).toEqual([1, 51, 101, 120]);
+  });
+
+  it('starts a new burst with a leading emission after a quiet window', () => {
+    const { source, out } = setup(50);
+    source.next(1);
+    jasmine.clock().tick(60);
+    source.next(2);
+    expect(out).toEqual([1, 2]);
   });
 
   it('flushes the pending value on completion', () => {

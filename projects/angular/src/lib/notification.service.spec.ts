@@ -139,6 +139,16 @@ describe('NotificationService', () => {
         { collection: 'products', op: 'reset' },
       ]);
     });
+
+    it('matches a string id from a route parameter to the numeric id a trigger sends', () => {
+      const { controller, service } = setup();
+      const seen: Notification[] = [];
+      service.filterByRow('products', '7').subscribe((n) => seen.push(n));
+      const socket = controller.accept();
+      socket.receive({ collection: 'products', id: 7 });
+      socket.receive({ collection: 'products', id: 8 });
+      expect(seen).toEqual([{ collection: 'products', id: 7 }]);
+    });
   });
 
   describe('reconnects', () => {

@@ -23,7 +23,8 @@ interface Stream {
   key: string;
   collection: string;
   ids: RowId[] | null;
-  rows: Set<RowId> | null;
+  /** Row ids as strings: a route parameter "7" must match a trigger's numeric 7, as on the server. */
+  rows: Set<string> | null;
   refs: number;
   subject: Subject<Notification>;
   linger?: unknown;
@@ -143,7 +144,7 @@ export class NotificationService {
       key,
       collection,
       ids: unique,
-      rows: unique && new Set(unique),
+      rows: unique && new Set(unique.map(String)),
       refs: 1,
       subject: new Subject(),
     };
@@ -266,7 +267,7 @@ export class NotificationService {
     const streams = this.#index.get(notification.collection);
     if (!streams) return;
     for (const stream of streams) {
-      if (!stream.rows || notification.id === undefined || stream.rows.has(notification.id))
+      if (!stream.rows || notification.id === undefined || stream.rows.has(String(notification.id)))
         stream.subject.next(notification);
     }
   }

@@ -1,0 +1,50 @@
+import type { Notification } from '@changefeed/protocol';
+
+/** What the real server (integration/real-server.ts) answers to every command. */
+export interface RealServerInfo {
+  port: number;
+  /** The notifier's WebSocket URL. */
+  url: string;
+  /** The running notifier's epoch. */
+  epoch: string;
+  /** The notifier's heartbeat interval, ms. */
+  heartbeat: number;
+  /** WebSocket TCP connections open now. */
+  sockets: number;
+  /** `notifier.metrics()` of the running notifier (counters start again after a restart). */
+  metrics: {
+    connections: number;
+    subscriptions: number;
+    notifications: number;
+    deliveries: number;
+    replayed: number;
+    resets: number;
+    forbidden: number;
+    head: number;
+    [name: string]: number;
+  };
+  /** `notify`, `drop`: the seq `notify()` assigned to each notification, in order. */
+  seqs?: number[];
+  /** `drop`: how many sockets were cut. */
+  dropped?: number;
+  /** `restart`: the epoch before it. */
+  previousEpoch?: string;
+}
+
+export type RealServerCommand =
+  | { action: 'info' }
+  | { action: 'notify'; notifications: Notification[] }
+  /** Cuts every client's TCP socket (no close frame), then notifies in the same server turn. */
+  | { action: 'drop'; thenNotify?: Notification[] }
+  /** `close()` and a new `createNotifier()` on the same port: a new epoch. */
+  | { action: 'restart' };
+
+/** Steers the real @changefeed/server Karma runs for this suite (integration/real-server.cjs). */
+export async function realServer(command: RealServerCommand): Promise<RealServerInfo> {
+  const response = await fetch('/changefeed-real-server', {
+    method: 'POST',
+    body: JSON.stringify(command),
+  });
+  if (!response.ok) throw new Error(`real server: ${await response.text()}`);
+  return response.json();
+}
