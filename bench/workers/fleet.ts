@@ -1,0 +1,397 @@
+/**
+ * A fleet of WebSocket clients in one process (the "second process" of every scenario).
+ *
+ * kinds:
+ *  - `changefeed`: speaks protocol v1 the way the SDK does (welcome → one subscribe batch →
+ *    resume with epoch + lastSeq; a new epoch or a `reset` frame is a reset; drops seq ≤ lastSeq),
+ *    and reconnects with the SDK's policy (full-jitter capped exponential backoff; 1001 → quick
+ *    jittered reconnect). The SDK itself is Angular code for the browser; 10,000 copies of it do
+ *    not fit in one process, so this fleet mirrors its wire behaviour (commit-to-browser and
+ *    bench:client run the real SDK).
+ *  - `ws`: a bare `ws` client; every message is a notification.
+ *  - `socket.io`: socket.io-client, websocket transport only (the fastest way to run it);
+ *  - `socket.io-raw`: a bare `ws` client speaking Engine.IO 4 / Socket.IO 5 on the websocket
+ *    transport (open → `40` → events `42[...]`, ping `2` → pong `3`).
+ *
+ * Each notification may carry `t` (monoMs at send); its delivery latency is recorded.
+ * With `lean`, notifications are not JSON-parsed: `t` is read from the text. In a real
+ * deployment every client is a browser with its own CPU; here 1,000 clients share one core, and
+ * without this the fleet, not the server, would set the fan-out figures. Every peer gets the
+ * same treatment (the raw socket.io client instead of socket.io-client, for the same reason).
+ */
+import WebSocket from 'ws';
+import { io, type Socket } from 'socket.io-client';
+import { serveWorker, emit } from '../lib/worker.ts';
+import { monoMs } from '../lib/clock.ts';
+import { summarize } from '../lib/stats.ts';
+
+type Kind = 'changefeed' | 'ws' | 'socket.io' | 'socket.io-raw';
+
+/** The SDK's WebSocketService.lost() policy, field for field. */
+interface ReconnectPolicy {
+  initialMs: number;
+  factor: number;
+  capMs: number;
+  /** 1001 (server going away) on a first attempt: reconnect with this much jitter. */
+  goingAwayJitterMs: number;
+  /** A connection open this long resets the attempt counter. */
+  stableAfterMs: number;
+}
+
+interface ConnectArgs {
+  kind: Kind;
+  url: string;
+  n: number;
+  collections?: string[];
+  addresses?: string[];
+  /** Connects in flight at once during the initial ramp. */
+  concurrency?: number;
+  reconnect?: ReconnectPolicy | null;
+  timeoutMs?: number;
+  lean?: boolean;
+}
+
+interface Client {
+  i: number;
+  ws?: WebSocket;
+  io?: Socket;
+  open: boolean;
+  epoch?: string;
+  lastSeq: number;
+  welcomeSeq: number;
+  subscribed: boolean;
+  /** True once subscribed after the last (re)connect and caught up to the head announced in welcome. */
+  resumed: boolean;
+  resets: number;
+  pendingReset?: boolean;
+  attempt: number;
+  openedAt: number;
+  received: number;
+  connects: number;
+  timer?: NodeJS.Timeout;
+}
+
+let args: ConnectArgs;
+let clients: Client[] = [];
+let closing = false;
+
+// Delivery accounting, reset by `expect`.
+let lat = new Float64Array(0);
+let latCount = 0;
+let received = 0;
+let firstAt = 0;
+let lastAt = 0;
+
+// Reconnect storm accounting, reset by `mark`.
+let markAt = 0;
+let connectTimes: number[] = [];
+let resumeTimes: number[] = [];
+let resetCount = 0;
+let replayed = 0;
+let dropped = 0;
+
+function onNotification(c: Client, n: any, now: number): void {
+  if (typeof n.seq === 'number') {
+    if (n.seq <= c.lastSeq) {
+      dropped++; // duplicate (the SDK drops it too)
+      return;
+    }
+    c.lastSeq = n.seq;
+  }
+  // Seqs up to the head announced in welcome were sent before this connection: a replay.
+  if (c.connects > 1 && typeof n.seq === 'number' && n.seq <= c.welcomeSeq) replayed++;
+  c.received++;
+  received++;
+  if (firstAt === 0) firstAt = now;
+  lastAt = now;
+  if (typeof n.t === 'number' && latCount < lat.length) lat[latCount++] = now - n.t;
+  checkResumed(c, now);
+}
+
+function checkResumed(c: Client, now: number): void {
+  if (!c.resumed && c.subscribed && c.lastSeq >= c.welcomeSeq) {
+    c.resumed = true;
+    resumeTimes.push(now);
+  }
+}
+
+function reset(c: Client, now: number): void {
+  resetCount++;
+  c.resets++;
+  // A reset means "refetch": the view is current again, nothing to replay.
+  c.lastSeq = Math.max(c.lastSeq, c.welcomeSeq);
+  checkResumed(c, now);
+}
+
+/** The number after `"key":` in a JSON text, without parsing the rest. */
+function numberAfter(raw: string, key: string): number | undefined {
+  const at = raw.indexOf(key);
+  return at < 0 ? undefined : parseFloat(raw.slice(at + key.length, at + key.length + 24));
+}
+
+function onLean(c: Client, raw: string, now: number): void {
+  const seq = numberAfter(raw, '"seq":');
+  if (seq !== undefined) {
+    if (seq <= c.lastSeq) {
+      dropped++;
+      return;
+    }
+    c.lastSeq = seq;
+  }
+  c.received++;
+  received++;
+  if (firstAt === 0) firstAt = now;
+  lastAt = now;
+  const t = numberAfter(raw, '"t":');
+  if (t !== undefined && latCount < lat.length) lat[latCount++] = now - t;
+}
+
+function onFrame(c: Client, raw: string): void {
+  const now = monoMs();
+  if (args.lean && raw.startsWith('{"collection"')) return onLean(c, raw, now);
+  let f: any;
+  try {
+    f = JSON.parse(raw);
+  } catch {
+    return;
+  }
+  if (args.kind !== 'changefeed' || typeof f.collection === 'string') return onNotification(c, f, now);
+  switch (f.type) {
+    case 'welcome': {
+      const collections = args.collections ?? ['bench'];
+      c.welcomeSeq = f.seq;
+      c.subscribed = false;
+      c.resumed = false;
+      const frames: unknown[] = [{ type: 'subscribe', collections }];
+      const sameEpoch = c.epoch !== undefined && c.epoch === f.epoch;
+      if (sameEpoch) frames.push({ type: 'resume', epoch: f.epoch, after: c.lastSeq });
+      for (const fr of frames) c.ws!.send(JSON.stringify(fr));
+      if (c.epoch !== undefined && !sameEpoch) {
+        // New epoch (server restarted): the SDK emits a synthetic reset per active collection
+        // once the server confirms it (a refetch before could miss a change).
+        c.lastSeq = f.seq;
+        c.epoch = f.epoch;
+        c.pendingReset = true;
+        return;
+      }
+      if (c.epoch === undefined) c.lastSeq = f.seq;
+      c.epoch = f.epoch;
+      return;
+    }
+    case 'subscribed':
+      c.subscribed = true;
+      if (c.pendingReset) {
+        c.pendingReset = false;
+        reset(c, now);
+      }
+      checkResumed(c, now);
+      return;
+    case 'reset':
+      reset(c, now);
+      return;
+    default:
+      return;
+  }
+}
+
+function backoff(c: Client, code: number): number {
+  const p = args.reconnect!;
+  if (c.openedAt && monoMs() - c.openedAt >= p.stableAfterMs) c.attempt = 0;
+  c.openedAt = 0;
+  let delay = Math.random() * Math.min(p.capMs, p.initialMs * p.factor ** c.attempt);
+  if (code === 1001 && c.attempt === 0) delay = Math.random() * p.goingAwayJitterMs;
+  c.attempt++;
+  return delay;
+}
+
+function connect(c: Client): Promise<void> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = () => {
+      if (!settled) {
+        settled = true;
+        resolve();
+      }
+    };
+    const localAddress = args.addresses?.length ? args.addresses[c.i % args.addresses.length] : undefined;
+    if (args.kind === 'socket.io') {
+      const s = io(args.url, { transports: ['websocket'], forceNew: true, reconnection: false, localAddress } as any);
+      c.io = s;
+      s.on('connect', () => {
+        c.open = true;
+        c.connects++;
+        done();
+      });
+      s.on('n', (n: any) => onNotification(c, n, monoMs()));
+      s.on('connect_error', () => done());
+      s.on('disconnect', () => {
+        c.open = false;
+      });
+      return;
+    }
+    if (args.kind === 'socket.io-raw') {
+      const ws = new WebSocket(`${args.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false, localAddress });
+      c.ws = ws;
+      ws.on('error', () => {});
+      ws.on('message', (data: Buffer) => {
+        const raw = data.toString();
+        if (raw.startsWith('42')) {
+          const now = monoMs();
+          if (args.lean) return onLean(c, raw, now);
+          const [, n] = JSON.parse(raw.slice(2));
+          return onNotification(c, n, now);
+        }
+        if (raw === '2') return ws.send('3');
+        if (raw.startsWith('0')) return ws.send('40');
+        if (raw.startsWith('40')) {
+          c.open = true;
+          c.connects++;
+          done();
+        }
+      });
+      ws.on('close', () => {
+        c.open = false;
+        done();
+      });
+      return;
+    }
+    const ws = new WebSocket(args.url, { perMessageDeflate: false, localAddress });
+    c.ws = ws;
+    ws.on('error', () => {
+      // Every socket has an error listener; a refused connect also ends in 'close'.
+    });
+    ws.on('open', () => {
+      c.open = true;
+      c.connects++;
+      c.openedAt = monoMs();
+      connectTimes.push(c.openedAt);
+      if (args.kind !== 'changefeed') done();
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      onFrame(c, isBinary ? data.toString() : data.toString());
+      if (c.subscribed) done();
+    });
+    ws.on('close', (code: number) => {
+      c.open = false;
+      c.subscribed = false;
+      done();
+      if (closing || !args.reconnect) return;
+      c.timer = setTimeout(() => void connect(c), backoff(c, code));
+    });
+  });
+}
+
+async function connectAll(a: ConnectArgs): Promise<unknown> {
+  args = a;
+  closing = false;
+  clients = Array.from({ length: a.n }, (_, i) => ({
+    i,
+    open: false,
+    lastSeq: 0,
+    welcomeSeq: 0,
+    subscribed: false,
+    resumed: false,
+    resets: 0,
+    attempt: 0,
+    openedAt: 0,
+    received: 0,
+    connects: 0,
+  }));
+  const started = monoMs();
+  const concurrency = a.concurrency ?? 256;
+  let next = 0;
+  const lane = async () => {
+    while (next < clients.length) await connect(clients[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, clients.length) }, lane));
+  const ready = clients.filter((c) => c.open && (a.kind !== 'changefeed' || c.subscribed)).length;
+  return { ready, ms: monoMs() - started };
+}
+
+function expect(a: { perClient: number; timeoutMs: number; sample?: number }): Promise<unknown> {
+  const expected = clients.length * a.perClient;
+  lat = new Float64Array(Math.min(expected, a.sample ?? expected));
+  latCount = 0;
+  received = 0;
+  firstAt = 0;
+  lastAt = 0;
+  for (const c of clients) c.received = 0;
+  return new Promise((resolve) => {
+    const started = monoMs();
+    const check = setInterval(() => {
+      const timedOut = monoMs() - started > a.timeoutMs;
+      if (received >= expected || timedOut) {
+        clearInterval(check);
+        resolve({ expected, received, firstAt, lastAt, latency: summarize(lat, latCount) });
+      }
+    }, 2);
+  });
+}
+
+serveWorker(
+  {
+    connect: connectAll,
+    /** Starts the latency/throughput accounting; `done` resolves via `collect`. */
+    expect: (a) => {
+      pendingExpect = expect(a);
+      return { armed: true };
+    },
+    collect: async () => {
+      const r = await pendingExpect;
+      pendingExpect = undefined;
+      return r;
+    },
+    /** Zero the reconnect accounting and remember when the storm began. */
+    mark: () => {
+      markAt = monoMs();
+      connectTimes = [];
+      resumeTimes = [];
+      resetCount = 0;
+      replayed = 0;
+      dropped = 0;
+      for (const c of clients) c.resumed = false;
+      return { markAt };
+    },
+    /** Drop every connection from this side at once, as a restarting proxy does (1006). */
+    drop: () => {
+      for (const c of clients) {
+        c.resumed = false;
+        c.ws?.terminate();
+      }
+      return { droppedAt: monoMs() };
+    },
+    storm: () => ({
+      markAt,
+      open: clients.filter((c) => c.open).length,
+      resumed: clients.filter((c) => c.resumed).length,
+      connectTimes,
+      resumeTimes,
+      resets: resetCount,
+      replayed,
+      duplicates: dropped,
+    }),
+    status: () => ({
+      open: clients.filter((c) => c.open).length,
+      subscribed: clients.filter((c) => c.subscribed).length,
+      received,
+    }),
+    rss: () => process.memoryUsage.rss(),
+    close: async () => {
+      closing = true;
+      for (const c of clients) {
+        clearTimeout(c.timer);
+        c.ws?.terminate();
+        c.io?.disconnect();
+      }
+      clients = [];
+      return true;
+    },
+  },
+  () => {
+    closing = true;
+    for (const c of clients) c.ws?.terminate();
+  },
+);
+
+let pendingExpect: Promise<unknown> | undefined;
+void emit;

@@ -1,0 +1,157 @@
+/**
+ * One server under test in its own process, so its RSS and CPU are its own.
+ *
+ * kinds:
+ *  - `changefeed`: @changefeed/server's createNotifier on a port;
+ *  - `socket.io`: socket.io's Server, websocket transport, `io.emit()` per notification;
+ *  - `ws-loop`: a `ws` WebSocketServer and the loop everybody writes first:
+ *    `for (const ws of wss.clients) ws.send(json)` per notification (serialised once).
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import { WebSocketServer } from 'ws';
+import { Server as IoServer } from 'socket.io';
+import { serveWorker } from '../lib/worker.ts';
+import { monoMs } from '../lib/clock.ts';
+import { sampleSelf } from '../lib/proc.ts';
+import { notification } from '../lib/payload.ts';
+
+type Kind = 'changefeed' | 'socket.io' | 'ws-loop';
+
+let kind: Kind;
+let send: (n: Record<string, unknown>) => void = () => {};
+let close: () => Promise<void> = async () => {};
+let seq = 0;
+
+async function start(a: {
+  kind: Kind;
+  port?: number;
+  host?: string;
+  options?: Record<string, unknown>;
+  /** A Postgres LISTEN source for the changefeed server. */
+  postgres?: { connectionString: string; channel: string };
+}): Promise<{ port: number }> {
+  kind = a.kind;
+  const host = a.host ?? '127.0.0.1';
+  if (kind === 'changefeed') {
+    const server: any = await import('@changefeed/server');
+    const http: HttpServer = createServer();
+    const sources = a.postgres ? [server.postgresSource(a.postgres)] : undefined;
+    // origins '*': the bench page and the Node fleets are not same-origin with the server.
+    const notifier: any = server.createNotifier({ server: http, path: '/ws', origins: '*', ...(sources ? { sources } : {}), ...(a.options ?? {}) });
+    await new Promise<void>((r) => http.listen({ port: a.port ?? 0, host, backlog: 4096 }, r));
+    await notifier.ready;
+    send = (n) => notifier.notify(n);
+    close = async () => {
+      await notifier.close();
+      await new Promise<void>((r) => http.close(() => r()));
+    };
+    return { port: (http.address() as any).port };
+  }
+  if (kind === 'socket.io') {
+    const http = createServer();
+    const io = new IoServer(http, { transports: ['websocket'], perMessageDeflate: false, serveClient: false });
+    await new Promise<void>((r) => http.listen({ port: a.port ?? 0, host, backlog: 4096 }, r));
+    send = (n) => void io.emit('n', n);
+    close = async () => {
+      await new Promise<void>((r) => io.close(() => r()));
+    };
+    return { port: (http.address() as any).port };
+  }
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
+  wss.on('connection', (ws) => ws.on('error', () => {}));
+  wss.on('error', () => {});
+  await new Promise<void>((r) => http.listen({ port: a.port ?? 0, host, backlog: 4096 }, r));
+  send = (n) => {
+    const json = JSON.stringify(n);
+    for (const ws of wss.clients) ws.send(json);
+  };
+  close = async () => {
+    for (const ws of wss.clients) ws.terminate();
+    await new Promise<void>((r) => wss.close(() => r()));
+    await new Promise<void>((r) => http.close(() => r()));
+  };
+  return { port: (http.address() as any).port };
+}
+
+/** `count` notifications, `batch` per macrotask (as a LISTEN connection hands them over). */
+function burst(a: { count: number; batch: number }): Promise<{ startedAt: number; endedAt: number }> {
+  const startedAt = monoMs();
+  let sent = 0;
+  return new Promise((resolve) => {
+    const tick = () => {
+      const end = Math.min(a.count, sent + a.batch);
+      for (; sent < end; sent++) send(notification(++seq, monoMs()));
+      if (sent < a.count) setImmediate(tick);
+      else resolve({ startedAt, endedAt: monoMs() });
+    };
+    tick();
+  });
+}
+
+/** `rate` notifications per second for `durationMs`, spread evenly (1 ms timer ticks). */
+function paced(a: { rate: number; durationMs: number }): Promise<{ sent: number; startedAt: number; endedAt: number }> {
+  const startedAt = monoMs();
+  const total = Math.round((a.rate * a.durationMs) / 1000);
+  let sent = 0;
+  return new Promise((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((monoMs() - startedAt) * a.rate) / 1000));
+      for (; sent < due; sent++) send(notification(++seq, monoMs()));
+      if (sent < total) setTimeout(tick, 1);
+      else resolve({ sent, startedAt, endedAt: monoMs() });
+    };
+    setTimeout(tick, 1);
+  });
+}
+
+/**
+ * What one `send` (notify() / io.emit() / the ws loop) costs the caller: batches of `perBatch`
+ * calls timed with hrtime, minus the timer's own cost, one sample per batch; a macrotask between
+ * batches lets deferred fan-out run outside the measurement, as it does in a real handler.
+ */
+async function measureSend(a: { batches: number; perBatch: number }): Promise<{ samplesUs: number[]; timerNs: number }> {
+  const empty: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const t0 = process.hrtime.bigint();
+    const t1 = process.hrtime.bigint();
+    empty.push(Number(t1 - t0));
+  }
+  empty.sort((x, y) => x - y);
+  const timerNs = empty[empty.length >> 1];
+  const samplesUs: number[] = [];
+  const payloads = Array.from({ length: a.perBatch }, (_, i) => notification(i, 0));
+  for (let b = 0; b < a.batches; b++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < a.perBatch; i++) send(payloads[i]);
+    const t1 = process.hrtime.bigint();
+    samplesUs.push(Math.max(0, Number(t1 - t0) - timerNs) / a.perBatch / 1000);
+    await new Promise((r) => setImmediate(r));
+  }
+  return { samplesUs, timerNs };
+}
+
+serveWorker(
+  {
+    start,
+    measureSend,
+    burst,
+    paced,
+    /** `at` is taken before the first send: a send that blocks its caller must not hide its cost. */
+    notify: (a: { count?: number }) => {
+      const at = monoMs();
+      for (let i = 0; i < (a?.count ?? 1); i++) send(notification(++seq, monoMs()));
+      return { at };
+    },
+    sample: () => {
+      (globalThis as any).gc?.();
+      return sampleSelf();
+    },
+    sampleNoGc: () => sampleSelf(),
+    close: async () => {
+      await close();
+      return true;
+    },
+  },
+  () => close(),
+);
