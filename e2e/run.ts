@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import * as systemChromium from '../tools/chromium.cjs';
 import { burstIsCoalesced } from './burst.e2e';
 import type { E2eContext } from './e2e-context';
 import { buildDemoIfStale } from './lib/build-demo';
@@ -17,16 +18,6 @@ import { runTest, summarise, type TestResult } from './lib/harness';
 import { restartConverges } from './restart.e2e';
 import { sqlWriteReachesBothPages } from './sql-write.e2e';
 import { twoPagesStayInSync } from './sync.e2e';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const TESTS: [string, (context: E2eContext) => Promise<void>][] = [
   ['two pages: create, rename, move and delete in one show up in the other', twoPagesStayInSync],
@@ -45,8 +36,8 @@ try {
   demo = new DemoProcess(await freePort(), { DEMO_DATA_DIR: dataDir, DEMO_SEED: '1' });
   await demo.start();
   browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    executablePath: systemChromium.executablePath,
+    args: [...systemChromium.flags],
   });
   const context: E2eContext = { browser, demo, dataDir };
   for (const [name, test] of TESTS) {

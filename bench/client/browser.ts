@@ -4,18 +4,10 @@
  */
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import * as systemChromium from '../../tools/chromium.cjs';
 import { join } from 'node:path';
 import { ensureSdkBuild, repoRoot, sdkResolvePlugin, type SdkBuild } from './sdk.ts';
 
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export async function bundlePage(sdk: SdkBuild): Promise<string> {
   const page = join(repoRoot, 'bench/client/page/page.ts');
@@ -52,7 +44,7 @@ export interface BenchBrowser {
 export async function openBenchPage(opts: { log?: (m: string) => void; url?: string } = {}): Promise<BenchBrowser> {
   const sdk = ensureSdkBuild(opts.log);
   const script = await bundlePage(sdk);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+  const browser = await chromium.launch({ executablePath: systemChromium.executablePath, headless: true, args: [...systemChromium.flags] });
   try {
     const page = await browser.newPage();
     const errors: string[] = [];

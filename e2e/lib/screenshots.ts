@@ -1,19 +1,31 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { DemoPage } from './demo-page';
 import { ROOT } from './demo-process';
 
-export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+/**
+ * Where screenshots go: docs/screenshots (the README's pictures) with `npm run screenshots`, a
+ * temp folder otherwise, so that `npm test` still takes them but leaves the work tree clean.
+ */
+export const SCREENSHOTS = process.env['E2E_SCREENSHOTS'] === 'docs'
+  ? join(ROOT, 'docs/screenshots')
+  : join(tmpdir(), 'changefeed-e2e-screenshots');
 
-/** Saves one page as docs/screenshots/<file>. */
+function saved(file: string): void {
+  const path = join(SCREENSHOTS, file);
+  console.log(`  screenshot ${path.startsWith(ROOT) ? relative(ROOT, path) : path}`);
+}
+
+/** Saves one page as <SCREENSHOTS>/<file>. */
 export async function screenshot(page: DemoPage, file: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.page.screenshot({ path: join(SCREENSHOTS, file) });
-  console.log(`  screenshot docs/screenshots/${file}`);
+  saved(file);
 }
 
-/** Saves two windows side by side, as a person would arrange them, as docs/screenshots/<file>. */
+/** Saves two windows side by side, as a person would arrange them, as <SCREENSHOTS>/<file>. */
 export async function screenshotSideBySide(
   browser: Browser,
   left: DemoPage,
@@ -37,7 +49,7 @@ export async function screenshotSideBySide(
     await page.waitForFunction(() => [...document.images].every((i) => i.complete));
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, file), fullPage: true });
-    console.log(`  screenshot docs/screenshots/${file}`);
+    saved(file);
   } finally {
     await context.close();
   }

@@ -1,8 +1,6 @@
-// Karma for the SDK's specs: Debian's Chromium, headless, with the flags this sandbox needs
-// (no sandbox as root; no background networking, which the closed network would refuse).
+// Karma for the SDK's specs, on the shared headless Chromium (tools/karma-chromium.cjs).
 const path = require('node:path');
-
-process.env.CHROME_BIN = process.env.CHROME_BIN || '/usr/bin/chromium';
+const chromium = require('../../tools/karma-chromium.cjs');
 
 module.exports = function (config) {
   config.set({
@@ -29,22 +27,7 @@ module.exports = function (config) {
       subdir: '.',
       reporters: [{ type: 'html' }, { type: 'text-summary' }],
     },
-    reporters: ['progress'],
-    customLaunchers: {
-      ChromeHeadlessCI: {
-        base: 'ChromeHeadless',
-        flags: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      },
-    },
-    browsers: ['ChromeHeadlessCI'],
+    ...chromium,
     browserNoActivityTimeout: 120000,
     restartOnFileChange: false,
   });

@@ -1,5 +1,5 @@
 // Karma for the demo's component specs, on the shared headless Chromium setup.
-const chromium = require('../../karma-chromium.cjs');
+const chromium = require('../../tools/karma-chromium.cjs');
 
 module.exports = function (config) {
   config.set({

@@ -1,6 +1,5 @@
 import { TestBed } from '@angular/core/testing';
 import {
-  ConnectionState,
   Notification,
   NotificationService,
   NotificationsError,
@@ -8,7 +7,6 @@ import {
   provideNotifications,
   withHeartbeat,
   withReconnect,
-  WebSocketService,
 } from '@changefeed/angular';
 import { control, eventually, ScriptedServerInfo } from './scripted-server-control';
 

@@ -19,7 +19,7 @@ export class SseStream implements Subscriber {
     private readonly collections: string[],
     private readonly ctx: SessionContext,
     /** Live from this seq on (exclusive). */
-    private readonly since: number,
+    since: number,
   ) {
     this.cursor = since;
     const every = Math.min(ctx.options.heartbeat || SSE_MAX_HEARTBEAT_MS, SSE_MAX_HEARTBEAT_MS);

@@ -5,8 +5,9 @@ const entry = (collection: string, id?: string | number, seq = 10): Entry => ({
   seq,
   collection,
   id: id === undefined ? undefined : String(id),
-  json: '',
-  buf: undefined,
+  json: undefined,
+  n: undefined,
+  frame: undefined,
   at: 0,
 });
 

@@ -4,30 +4,15 @@ import {
   NotificationsTestingController,
   provideNotificationsTesting,
 } from '@changefeed/angular/testing';
-import { ServerFrame } from '@changefeed/protocol';
 import { ConnectionState } from './connection-state';
-import { NotificationsConfig } from './notifications-config';
 import { NotificationsError } from './notifications-error';
 import { NotificationsErrorCode } from './notifications-error-code';
-import { NotificationsFeature } from './notifications-feature';
 import { withReconnect } from './with-reconnect';
 import { WEBSOCKET_FACTORY } from './websocket-factory';
 import { WebSocketService } from './websocket.service';
+import { setupWebSocketService } from './websocket-service-setup.spec';
 
-const welcome = (heartbeat = 0) => ({ epoch: 'e1', heartbeat });
-
-function setup(config: Partial<NotificationsConfig> = {}, ...features: NotificationsFeature[]) {
-  TestBed.configureTestingModule({ providers: [provideNotificationsTesting(config, ...features)] });
-  const controller = TestBed.inject(NotificationsTestingController);
-  const ws = TestBed.inject(WebSocketService);
-  const errors: NotificationsError[] = [];
-  const frames: ServerFrame[] = [];
-  ws.errors$.subscribe((error) => errors.push(error));
-  const consume = () => ws.messages$.subscribe((frame) => frames.push(frame));
-  /** Fails the current socket before it opens: one failed attempt. */
-  const fail = (code = 1006) => controller.socket!.drop(code);
-  return { controller, ws, errors, frames, consume, fail, clock: controller.clock };
-}
+const setup = setupWebSocketService;
 
 describe('WebSocketService', () => {
   describe('lifecycle', () => {
