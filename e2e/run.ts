@@ -2,7 +2,7 @@
  * `npm run test:e2e`: builds the demo if needed, starts demo-api (PGlite in a temp folder) as a
  * child process, drives two Chromium windows with playwright-core and prints a summary.
  * Env: E2E_VERBOSE=1 shows demo-api's output, E2E_REBUILD=1 forces the build,
- * E2E_DATABASE_URL the Postgres for the SQL test (default postgres://postgres@127.0.0.1:5432/test).
+ * TEST_DATABASE_URL the Postgres for the SQL test (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -16,7 +16,7 @@ export async function sqlWriteReachesBothPages({ browser }: E2eContext): Promise
   } catch (error) {
     const reason = `Postgres at ${ADMIN_URL} is not reachable (${(error as Error).message})`;
     if (process.env['CI'] === 'true') throw new Error(`${reason}; under CI it must be`);
-    skip(`${reason}; set E2E_DATABASE_URL or start Postgres`);
+    skip(`${reason}; set TEST_DATABASE_URL or start Postgres`);
   }
   const database = await createScratchDatabase();
   const demo = new DemoProcess(

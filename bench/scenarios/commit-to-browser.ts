@@ -16,7 +16,7 @@ import { summarize, type Summary } from '../lib/stats.ts';
 import { sleep } from '../lib/clock.ts';
 import { openBenchPage, type BenchBrowser } from '../client/browser.ts';
 
-export const PG_URL = process.env['CF_BENCH_PG'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
+export const PG_URL = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const TABLE = 'cf_bench_commits';
 const CHANNEL = 'cf_bench';
 const wall = () => performance.timeOrigin + performance.now();

@@ -1,8 +1,8 @@
 import pg from 'pg';
 
-/** The machine's Postgres (trust auth). Override with E2E_DATABASE_URL. */
+/** The machine's Postgres (trust auth). Override with TEST_DATABASE_URL. */
 export const ADMIN_URL =
-  process.env['E2E_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });

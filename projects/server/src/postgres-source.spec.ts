@@ -3,7 +3,7 @@ import { installNotifyTrigger } from './install-notify-trigger.js';
 import { postgresSource } from './postgres-source.js';
 import { startNotifier, subscribed, useCleanup, waitFor } from './testing/helpers.js';
 
-const URL = process.env['CHANGEFEED_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 // Unique per run: parallel runs on one Postgres must not hear each other.
 const RUN = `${process.pid}_${Date.now().toString(36)}`;
 const TABLE = `cf_items_${RUN}`;
