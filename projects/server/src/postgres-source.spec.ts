@@ -1,3 +1,4 @@
+import net from 'node:net';
 import pg from 'pg';
 import { installNotifyTrigger } from './install-notify-trigger.js';
 import { postgresSource } from './postgres-source.js';
@@ -85,6 +86,47 @@ describe('postgresSource (real Postgres)', () => {
     expect(c.notifications[1]).toEqual(jasmine.objectContaining({ collection: 'items', op: 'insert' }));
   });
 
+  it('notices a half-open LISTEN connection with its health probe, reconnects and resets', async () => {
+    // A TCP proxy in front of Postgres that can go silent without closing: what a dead NAT entry
+    // or a pulled cable looks like to the client. Only a probe can tell.
+    const target = new globalThis.URL(URL);
+    const frozen = new Set<net.Socket>();
+    const links: net.Socket[] = [];
+    const proxy = net.createServer((down) => {
+      const up = net.connect(Number(target.port || 5432), target.hostname);
+      for (const [from, to] of [[down, up], [up, down]] as const) {
+        from.on('error', () => to.destroy());
+        from.on('data', (chunk) => {
+          if (!frozen.has(down)) to.write(chunk);
+        });
+      }
+      links.push(down, up);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxied = new globalThis.URL(URL);
+    proxied.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    try {
+      const errors: string[] = [];
+      const { url, notifier } = await startNotifier({
+        sources: [postgresSource({ connectionString: proxied.href, channel: CHANNEL, probeInterval: 100, probeTimeout: 300 })],
+        onError: (e) => errors.push(e.message),
+      });
+      const c = await subscribed(url, ['items']);
+      const resetsBefore = notifier.metrics().sourceResets;
+      // Freeze every connection open now: the LISTEN connection stays up but hears nothing.
+      for (const socket of links) if (socket.remotePort !== Number(target.port || 5432)) frozen.add(socket);
+      expect(await c.next('reset')).toEqual({ type: 'reset', collections: ['items'] });
+      expect(errors.some((m) => m.includes('health probe got no answer in 300 ms'))).toBeTrue();
+      await waitFor(() => notifier.metrics().sourceResets > resetsBefore, 'the new LISTEN');
+      await admin.query(`INSERT INTO "${TABLE}" (title) VALUES ('after the freeze')`);
+      await c.waitNotifications(1);
+      expect(c.notifications[0]).toEqual(jasmine.objectContaining({ collection: 'items', op: 'insert' }));
+    } finally {
+      for (const socket of links) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
   it('keeps retrying an unreachable database, reporting each failure', async () => {
     const s = postgresSource({ connectionString: 'postgres://postgres@127.0.0.1:1/test', channel: CHANNEL });
     const errors: Error[] = [];
@@ -98,5 +140,6 @@ describe('postgresSource (real Postgres)', () => {
     expect(() => postgresSource({ connectionString: URL, client: {} })).toThrowError(TypeError, '@changefeed/server: postgresSource(): give at most one of connectionString and client');
     expect(() => postgresSource({ channel: 'drop table' })).toThrowError(TypeError, /channel must be an identifier/);
     expect(() => postgresSource({ probeInterval: -1 })).toThrowError(TypeError, /probeInterval must be an integer/);
+    expect(() => postgresSource({ probeTimeout: 0 })).toThrowError(TypeError, /probeTimeout must be an integer > 0/);
   });
 });

@@ -19,6 +19,8 @@ export interface PostgresSourceOptions {
   channel?: string;
   /** Health probe (`SELECT 1`) interval, ms; 0 disables. Default 10,000 (a dead connection is noticed within 20 s). */
   probeInterval?: number;
+  /** How long a probe may go unanswered before the connection counts as dead, ms. Default 10,000. */
+  probeTimeout?: number;
 }
 
 /**
@@ -38,6 +40,8 @@ export function postgresSource(options: PostgresSourceOptions = {}): Source {
   const channel = checkChannel(options.channel ?? DEFAULT_CHANNEL, 'postgresSource()');
   const probeInterval = options.probeInterval ?? PG_PROBE_INTERVAL_MS;
   if (!Number.isSafeInteger(probeInterval) || probeInterval < 0) invalid('probeInterval must be an integer ≥ 0 (ms)');
+  const probeTimeout = options.probeTimeout ?? PG_PROBE_TIMEOUT_MS;
+  if (!Number.isSafeInteger(probeTimeout) || probeTimeout <= 0) invalid('probeTimeout must be an integer > 0 (ms)');
   const config: ClientConfig = {
     application_name: 'changefeed-listener',
     ...(options.connectionString !== undefined ? { connectionString: options.connectionString } : options.client),
@@ -113,7 +117,7 @@ export function postgresSource(options: PostgresSourceOptions = {}): Source {
     probing = true;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`health probe got no answer in ${PG_PROBE_TIMEOUT_MS} ms`)), PG_PROBE_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`health probe got no answer in ${probeTimeout} ms`)), probeTimeout);
     });
     Promise.race([client.query('SELECT 1'), timeout])
       .catch((e) => lost(client, toError(e)))
