@@ -18,6 +18,10 @@ import { NOTIFICATIONS_OPTIONS } from './notifications-options';
 import { WebSocketService } from './websocket.service';
 import { WebSocketSession } from './websocket-session';
 
+// Production builds define ngDevMode as false, so the sentences of errors fold away and only
+// their codes ship, as with Angular's own runtime errors. Undefined (tests, JIT) counts as dev.
+declare const ngDevMode: unknown;
+
 /** One shared stream: a whole collection, or some rows of one. */
 interface Stream {
   key: string;
@@ -251,7 +255,7 @@ export class NotificationService {
       this.#errorSubject.next(
         new NotificationsError(
           NotificationsErrorCode.ServerError,
-          `the server reported "${frame.code}": ${frame.message}`,
+          (typeof ngDevMode === 'undefined' || ngDevMode) ? `the server reported "${frame.code}": ${frame.message}` : '',
           frame.collections,
         ),
       );
@@ -279,7 +283,7 @@ export class NotificationService {
         stream.subject.error(
           new NotificationsError(
             NotificationsErrorCode.Forbidden,
-            `the server refused "${collection}" (${message}); check authorize() on the server or stop watching it.`,
+            (typeof ngDevMode === 'undefined' || ngDevMode) ? `the server refused "${collection}" (${message}); check authorize() on the server or stop watching it.` : '',
             [collection],
           ),
         );

@@ -13,10 +13,11 @@ export class NotificationsError extends Error {
 
   constructor(
     readonly code: NotificationsErrorCode,
+    /** What happened and how to fix it; production builds leave it out and say the code. */
     message: string,
     /** The collections concerned, when there are any. */
     readonly collections?: string[],
   ) {
-    super('@changefeed/angular: ' + message);
+    super('@changefeed/angular: ' + (message || code));
   }
 }

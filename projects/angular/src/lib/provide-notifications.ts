@@ -8,6 +8,8 @@ import { NOTIFICATIONS_OPTIONS, NotificationsOptions } from './notifications-opt
 import { WEBSOCKET_FACTORY } from './websocket-factory';
 import { WebSocketService } from './websocket.service';
 
+// Production builds define ngDevMode as false, so the sentences of errors fold away and only
+// their codes ship, as with Angular's own runtime errors. Undefined (tests, JIT) counts as dev.
 declare const ngDevMode: unknown;
 
 /**

@@ -21,6 +21,10 @@ import { NOTIFICATIONS_RANDOM } from './notifications-random';
 import { WEBSOCKET_FACTORY, WebSocketLike } from './websocket-factory';
 import { WebSocketSession } from './websocket-session';
 
+// Production builds define ngDevMode as false, so the sentences of errors fold away and only
+// their codes ship, as with Angular's own runtime errors. Undefined (tests, JIT) counts as dev.
+declare const ngDevMode: unknown;
+
 /** Close code the client uses when its heartbeat declares the socket dead. */
 const HEARTBEAT_TIMEOUT = 4000;
 
@@ -129,7 +133,7 @@ export class WebSocketService {
       this.#queue.splice(0, dropped);
       this.#report(
         NotificationsErrorCode.QueueOverflow,
-        `dropped ${dropped} outgoing frame(s) while disconnected; raise queueSize in provideNotifications() if they matter.`,
+        (typeof ngDevMode === 'undefined' || ngDevMode) ? `dropped ${dropped} outgoing frame(s) while disconnected; raise queueSize in provideNotifications() if they matter.` : '',
       );
     }
   }
@@ -167,7 +171,7 @@ export class WebSocketService {
   #urlFailed(error: unknown): void {
     this.#report(
       NotificationsErrorCode.UrlFailed,
-      `could not get a socket from the url (${error}); check provideNotifications({ url }). Retrying with backoff.`,
+      (typeof ngDevMode === 'undefined' || ngDevMode) ? `could not get a socket from the url (${error}); check provideNotifications({ url }). Retrying with backoff.` : '',
     );
     this.#lost(0);
   }
@@ -203,7 +207,7 @@ export class WebSocketService {
     if (!result.ok) {
       return this.#report(
         NotificationsErrorCode.MalformedFrame,
-        `ignored a malformed frame: ${result.error.message}. Is the server speaking changefeed protocol v1?`,
+        (typeof ngDevMode === 'undefined' || ngDevMode) ? `ignored a malformed frame: ${result.error.message}. Is the server speaking changefeed protocol v1?` : '',
       );
     }
     const frame = result.frame;
@@ -275,20 +279,20 @@ export class WebSocketService {
     if (code === CloseCode.Forbidden) {
       this.#report(
         NotificationsErrorCode.Forbidden,
-        'the server closed the connection with 4403 (forbidden); not reconnecting. Check the user may connect, then reload.',
+        (typeof ngDevMode === 'undefined' || ngDevMode) ? 'the server closed the connection with 4403 (forbidden); not reconnecting. Check the user may connect, then reload.' : '',
       );
       return this.#setState('closed');
     }
     if (code === CloseCode.Unauthenticated) {
       this.#report(
         NotificationsErrorCode.Unauthenticated,
-        'the server closed the connection with 4401 (unauthenticated); the url function is asked for fresh credentials before the next attempt.',
+        (typeof ngDevMode === 'undefined' || ngDevMode) ? 'the server closed the connection with 4401 (unauthenticated); the url function is asked for fresh credentials before the next attempt.' : '',
       );
     }
     if (this.#attempts >= maxAttempts) {
       this.#report(
         NotificationsErrorCode.ReconnectFailed,
-        `gave up after ${maxAttempts} failed attempts; raise withReconnect({ maxAttempts }) or reload.`,
+        (typeof ngDevMode === 'undefined' || ngDevMode) ? `gave up after ${maxAttempts} failed attempts; raise withReconnect({ maxAttempts }) or reload.` : '',
       );
       return this.#setState('closed');
     }
