@@ -9,3 +9,9 @@ export type Peer = 'changefeed' | 'socket.io' | 'ws-loop';
 export function clientKind(peer: Peer): 'changefeed' | 'ws' | 'socket.io-raw' {
   return peer === 'changefeed' ? 'changefeed' : peer === 'ws-loop' ? 'ws' : 'socket.io-raw';
 }
+
+/** Where the fleet connects to a peer's server on `port`. */
+export function peerUrl(peer: Peer, port: number): string {
+  if (peer === 'socket.io') return `http://127.0.0.1:${port}`;
+  return `ws://127.0.0.1:${port}${peer === 'changefeed' ? '/ws' : '/'}`;
+}

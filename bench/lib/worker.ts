@@ -122,3 +122,11 @@ export function serveWorker(handlers: Record<string, Handler>, onExit?: () => un
 export function emit(event: string, data?: unknown): void {
   process.send?.({ event, data });
 }
+
+/** Asks each started worker to close what it opened, then ends it; never throws (teardown). */
+export async function stopWorkers(...workers: (Worker | undefined)[]): Promise<void> {
+  for (const worker of workers) {
+    await worker?.call('close', undefined, 20_000).catch(() => {});
+    await worker?.stop();
+  }
+}

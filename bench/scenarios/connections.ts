@@ -7,7 +7,7 @@
  */
 import type { Scenario } from '../lib/scenario.ts';
 import { startWorker, type Worker } from '../lib/worker.ts';
-import { clientKind } from '../lib/peers.ts';
+import { clientKind, peerUrl } from '../lib/peers.ts';
 import { loopbackPool } from '../lib/addresses.ts';
 import { readFdLimit } from '../lib/limits.ts';
 import { sleep } from '../lib/clock.ts';
@@ -33,7 +33,7 @@ export async function holdConnections(peer: Peer, count: number, log: (m: string
   try {
     server = await startWorker('server');
     const { port } = await server.call<{ port: number }>('start', { kind: peer });
-    const url = peer === 'socket.io' ? `http://127.0.0.1:${port}` : `ws://127.0.0.1:${port}${peer === 'changefeed' ? '/ws' : '/'}`;
+    const url = peerUrl(peer, port);
     await sleep(200);
     const before = await server.call<ProcSample>('sample');
     const nFleets = Math.ceil(count / PER_FLEET);

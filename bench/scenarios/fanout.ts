@@ -8,8 +8,8 @@
  * Server RSS (after the burst) and CPU (per 100k deliveries) come from the server process.
  */
 import type { Scenario, ScenarioContext } from '../lib/scenario.ts';
-import { startWorker, type Worker } from '../lib/worker.ts';
-import { clientKind } from '../lib/peers.ts';
+import { startWorker, type Worker, stopWorkers } from '../lib/worker.ts';
+import { clientKind, peerUrl } from '../lib/peers.ts';
 import { cpuShare, type ProcSample } from '../lib/proc.ts';
 import type { Summary } from '../lib/stats.ts';
 
@@ -47,7 +47,7 @@ export async function runFanoutPeer(peer: Peer, opts: { clients: number; burst: 
     server = await startWorker('server');
     fleet = await startWorker('fleet');
     const { port } = await server.call<{ port: number }>('start', { kind: peer });
-    const url = peer === 'socket.io' ? `http://127.0.0.1:${port}` : `ws://127.0.0.1:${port}${peer === 'changefeed' ? '/ws' : '/'}`;
+    const url = peerUrl(peer, port);
     const conn = await fleet.call<{ ready: number; ms: number }>('connect', { kind: clientKind(peer), url, n: opts.clients, reconnect: null, lean: true });
     if (conn.ready !== opts.clients) throw new Error(`${peer}: only ${conn.ready} of ${opts.clients} clients connected`);
 
@@ -86,10 +86,7 @@ export async function runFanoutPeer(peer: Peer, opts: { clients: number; burst: 
       cpuShare: cpuShare(before, after),
     };
   } finally {
-    await fleet?.call('close', undefined, 20_000).catch(() => {});
-    await fleet?.stop();
-    await server?.call('close', undefined, 20_000).catch(() => {});
-    await server?.stop();
+    await stopWorkers(fleet, server);
   }
 }
 

@@ -5,8 +5,8 @@
  * socket.io's `io.emit()` and the `ws` send loop, both of which write to every socket inline.
  */
 import type { Scenario } from '../lib/scenario.ts';
-import { startWorker, type Worker } from '../lib/worker.ts';
-import { clientKind } from '../lib/peers.ts';
+import { startWorker, type Worker, stopWorkers } from '../lib/worker.ts';
+import { clientKind, peerUrl } from '../lib/peers.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
 
 const PEERS = ['changefeed', 'socket.io', 'ws-loop'] as const;
@@ -19,17 +19,14 @@ export async function measureHandlerCost(peer: Peer, opts: { clients: number; ba
     server = await startWorker('server');
     fleet = await startWorker('fleet');
     const { port } = await server.call<{ port: number }>('start', { kind: peer });
-    const url = peer === 'socket.io' ? `http://127.0.0.1:${port}` : `ws://127.0.0.1:${port}${peer === 'changefeed' ? '/ws' : '/'}`;
+    const url = peerUrl(peer, port);
     const conn = await fleet.call<{ ready: number }>('connect', { kind: clientKind(peer), url, n: opts.clients, reconnect: null });
     if (conn.ready !== opts.clients) throw new Error(`${peer}: only ${conn.ready} of ${opts.clients} clients connected`);
     await server.call('measureSend', { batches: Math.min(200, opts.batches), perBatch: opts.perBatch }); // warm-up
     const { samplesUs } = await server.call<{ samplesUs: number[] }>('measureSend', opts);
     return summarize(samplesUs);
   } finally {
-    await fleet?.call('close', undefined, 20_000).catch(() => {});
-    await fleet?.stop();
-    await server?.call('close', undefined, 20_000).catch(() => {});
-    await server?.stop();
+    await stopWorkers(fleet, server);
   }
 }
 
