@@ -23,6 +23,10 @@ export type {
 export { CloseCode } from './lib/close-codes';
 export { Limits } from './lib/limits';
 export type { DecodeError, DecodeErrorCode, DecodeResult } from './lib/decode-error';
+export { checkServerFrame } from './lib/check-server-frame';
+export { checkClientFrame } from './lib/check-client-frame';
+export type { FrameCheck, Violation } from './lib/frame-check';
+export type { FieldRule } from './lib/field-rule';
 export { decodeServerFrame } from './lib/decode-server-frame';
 export type { DecodeServerFrameOptions } from './lib/decode-server-frame';
 export { decodeClientFrame } from './lib/decode-client-frame';
