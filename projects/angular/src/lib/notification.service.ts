@@ -9,11 +9,10 @@ import {
   Signal,
   signal,
 } from '@angular/core';
-import { isNotification, Notification, RowId, ServerFrame } from '@changefeed/protocol';
+import { isNotification, Notification, RowId, ServerFrame, SubscribeFrame } from '@changefeed/protocol';
 import { EMPTY, merge, Observable, Subject, Subscriber, Subscription } from 'rxjs';
 import { NOTIFICATIONS_CLOCK } from './notifications-clock';
 import { NotificationsError } from './notifications-error';
-import { NotificationsErrorCode } from './notifications-error-code';
 import { NOTIFICATIONS_OPTIONS } from './notifications-options';
 import { WebSocketService } from './websocket.service';
 import { WebSocketSession } from './websocket-session';
@@ -155,12 +154,7 @@ export class NotificationService {
     this.#streams.set(key, stream);
     this.#index.set(collection, [...(this.#index.get(collection) ?? []), stream]);
     this.#connection ??= this.#ws.messages$.subscribe((frame) => this.receive(frame));
-    if (this.#mode === 'welcome')
-      this.#ws.send({
-        type: 'subscribe',
-        collections: [collection],
-        ...(unique && { ids: unique }),
-      });
+    if (this.#mode === 'welcome') this.#ws.send(frameOf('subscribe', stream));
     if (this.#mode === 'plain') this.#confirm([key]);
     return stream;
   }
@@ -187,13 +181,7 @@ export class NotificationService {
     this.#pendingResets.delete(stream.key);
     if (this.#confirmed().has(stream.key))
       this.#confirmed.update((keys) => new Set([...keys].filter((k) => k !== stream.key)));
-    if (unsubscribe && this.#mode === 'welcome') {
-      this.#ws.send({
-        type: 'unsubscribe',
-        collections: [stream.collection],
-        ...(stream.ids && { ids: stream.ids }),
-      });
-    }
+    if (unsubscribe && this.#mode === 'welcome') this.#ws.send(frameOf('unsubscribe', stream));
     // The unsubscribe above goes out first: releasing the last consumer closes the socket.
     if (!this.#streams.size) {
       this.#connection?.unsubscribe();
@@ -218,16 +206,17 @@ export class NotificationService {
       if (session.reconnect) for (const stream of active) this.#emitReset(stream);
       return;
     }
-    // One batch from the interest set as it is now, never a replay of stale frames.
-    const batches = new Map<string, { collections: string[]; ids: RowId[] | null }>();
-    for (const { collection, ids } of active) {
-      const batchKey = ids ? JSON.stringify(ids) : '';
-      const batch =
-        batches.get(batchKey) ?? batches.set(batchKey, { collections: [], ids }).get(batchKey)!;
-      if (!batch.collections.includes(collection)) batch.collections.push(collection);
+    // One batch from the interest set as it is now, never a replay of stale frames: a subscribe
+    // per distinct row set. A key is its collection plus its sorted ids, so the rest of the key
+    // names the row set ('' for whole collections) and no collection can appear twice in one.
+    const batches = new Map<string, SubscribeFrame>();
+    for (const stream of active) {
+      const rows = stream.key.slice(stream.collection.length);
+      const batch = batches.get(rows);
+      if (batch) batch.collections.push(stream.collection);
+      else batches.set(rows, frameOf('subscribe', stream));
     }
-    for (const { collections, ids } of batches.values())
-      this.#ws.send({ type: 'subscribe', collections, ...(ids && { ids }) });
+    for (const frame of batches.values()) this.#ws.send(frame);
     if (this.#epoch === welcome.epoch && this.#lastSeq !== null) {
       this.#ws.send({ type: 'resume', epoch: welcome.epoch, after: this.#lastSeq });
     } else {
@@ -237,6 +226,7 @@ export class NotificationService {
     }
   }
 
+  /** `private`, not `#`: the dispatch-cost spec feeds frames here without a socket. */
   private receive(frame: ServerFrame): void {
     if (isNotification(frame)) return this.#dispatch(frame);
     if (frame.type === 'subscribed') {
@@ -254,7 +244,7 @@ export class NotificationService {
         return this.#forbid(frame.collections, frame.message);
       this.#errorSubject.next(
         new NotificationsError(
-          NotificationsErrorCode.ServerError,
+          'server_error',
           (typeof ngDevMode === 'undefined' || ngDevMode) ? `the server reported "${frame.code}": ${frame.message}` : '',
           frame.collections,
         ),
@@ -282,7 +272,7 @@ export class NotificationService {
         this.#drop(stream, false);
         stream.subject.error(
           new NotificationsError(
-            NotificationsErrorCode.Forbidden,
+            'forbidden',
             (typeof ngDevMode === 'undefined' || ngDevMode) ? `the server refused "${collection}" (${message}); check authorize() on the server or stop watching it.` : '',
             [collection],
           ),
@@ -298,6 +288,10 @@ export class NotificationService {
   #confirm(keys: string[]): void {
     if (keys.length) this.#confirmed.update((old) => new Set([...old, ...keys]));
   }
+}
+
+function frameOf<T extends 'subscribe' | 'unsubscribe'>(type: T, { collection, ids }: Stream) {
+  return { type, collections: [collection], ...(ids && { ids }) };
 }
 
 function keyOf(collection: string, ids: RowId[] | null): string {

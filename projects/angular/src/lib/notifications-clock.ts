@@ -1,5 +1,8 @@
 import { InjectionToken } from '@angular/core';
 
+// Production builds define ngDevMode as false: the token's description is for error messages in dev.
+declare const ngDevMode: unknown;
+
 /** Time as the SDK sees it: wall-clock reads and timers, so tests can drive both exactly. */
 export interface NotificationsClock {
   /** Wall-clock time in ms, compared against the last frame's arrival (timers may be throttled). */
@@ -10,7 +13,7 @@ export interface NotificationsClock {
 
 /** The clock behind backoff, heartbeat, linger and welcome timeouts. The testing kit swaps in `FakeClock`. */
 export const NOTIFICATIONS_CLOCK = new InjectionToken<NotificationsClock>(
-  'changefeed NOTIFICATIONS_CLOCK',
+  (typeof ngDevMode === 'undefined' || ngDevMode) ? 'changefeed NOTIFICATIONS_CLOCK' : '',
   {
     providedIn: 'root',
     factory: () => ({

@@ -1,11 +1,11 @@
-import { NotificationsErrorCode } from './notifications-error-code';
+import type { NotificationsErrorCode } from './notifications-error-code';
 
 /**
  * Every error the SDK reports, on `errors$` or on a collection's stream.
  *
  * @example
  * notifications.errors$.subscribe((e) => {
- *   if (e.code === NotificationsErrorCode.MalformedFrame) console.warn(e.message);
+ *   if (e.code === 'malformed_frame') console.warn(e.message);
  * });
  */
 export class NotificationsError extends Error {

@@ -1,4 +1,7 @@
 import { InjectionToken } from '@angular/core';
+
+// Production builds define ngDevMode as false: the token's description is for error messages in dev.
+declare const ngDevMode: unknown;
 import { NotificationsConfig } from './notifications-config';
 import { HeartbeatOptions } from './with-heartbeat';
 import { ReconnectOptions } from './with-reconnect';
@@ -11,5 +14,5 @@ export type NotificationsOptions = Required<Omit<NotificationsConfig, 'protocols
   };
 
 export const NOTIFICATIONS_OPTIONS = new InjectionToken<NotificationsOptions>(
-  'changefeed NOTIFICATIONS_OPTIONS',
+  (typeof ngDevMode === 'undefined' || ngDevMode) ? 'changefeed NOTIFICATIONS_OPTIONS' : '',
 );

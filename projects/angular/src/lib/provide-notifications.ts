@@ -2,7 +2,6 @@ import { EnvironmentProviders, makeEnvironmentProviders, Provider } from '@angul
 import { NotificationService } from './notification.service';
 import { NotificationsConfig } from './notifications-config';
 import { NotificationsError } from './notifications-error';
-import { NotificationsErrorCode } from './notifications-error-code';
 import { NotificationsFeature } from './notifications-feature';
 import { NOTIFICATIONS_OPTIONS, NotificationsOptions } from './notifications-options';
 import { WEBSOCKET_FACTORY } from './websocket-factory';
@@ -59,7 +58,7 @@ export function provideNotifications(
 function checkInput(config: NotificationsConfig, features: NotificationsFeature[]): void {
   if (typeof config?.url !== 'string' && typeof config?.url !== 'function') {
     throw new NotificationsError(
-      NotificationsErrorCode.InvalidConfig,
+      'invalid_config',
       'provideNotifications() needs a url: a ws(s) URL or a function returning one.',
     );
   }
@@ -67,7 +66,7 @@ function checkInput(config: NotificationsConfig, features: NotificationsFeature[
     const value = config[field];
     if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
       throw new NotificationsError(
-        NotificationsErrorCode.InvalidConfig,
+        'invalid_config',
         `provideNotifications() option ${field} must be a number ≥ 0 (ms or frames), got ${value}.`,
       );
     }
@@ -78,7 +77,7 @@ function checkInput(config: NotificationsConfig, features: NotificationsFeature[
     const earlier = seen.get(feature.kind);
     if (earlier && differ(earlier, feature)) {
       throw new NotificationsError(
-        NotificationsErrorCode.ConflictingFeatures,
+        'conflicting_features',
         `${describe(earlier)} and ${describe(feature)} contradict each other; pass only one.`,
       );
     }

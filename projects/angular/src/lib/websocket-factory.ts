@@ -1,5 +1,8 @@
 import { InjectionToken } from '@angular/core';
 
+// Production builds define ngDevMode as false: the token's description is for error messages in dev.
+declare const ngDevMode: unknown;
+
 /** The part of the browser's `WebSocket` the SDK uses; a fake only needs this much. */
 export interface WebSocketLike {
   readonly readyState: number;
@@ -19,7 +22,7 @@ export type WebSocketFactory = (url: string, protocols?: string | string[]) => W
  * The testing kit provides one that returns `FakeWebSocket`s.
  */
 export const WEBSOCKET_FACTORY = new InjectionToken<WebSocketFactory>(
-  'changefeed WEBSOCKET_FACTORY',
+  (typeof ngDevMode === 'undefined' || ngDevMode) ? 'changefeed WEBSOCKET_FACTORY' : '',
   {
     providedIn: 'root',
     factory: () => (url, protocols) => new WebSocket(url, protocols),
