@@ -1,24 +1,28 @@
 /**
  * Reconnect storm with 10,000 subscribed clients (protocol v1 clients that reconnect, resume and
- * reset exactly as the SDK does, with the SDK's default backoff; see workers/fleet.ts):
+ * reset exactly as the SDK does, through the SDK's own backoffDelay() with its defaults; see
+ * workers/fleet.ts):
  *  (a) every connection drops at once while the server stays up (a proxy restart): time until
  *      all have resumed, and how many resets — each a refetch against the database — it caused.
  *      Notifications sent while they are away must come back from the replay buffer;
  *  (b) the server restarts (close() sends 1001; a new process, a new epoch, the same port): time
  *      until every client has reset, and how evenly the reconnects spread (peak 100 ms rate
- *      ÷ mean rate).
+ *      ÷ mean rate). The 1001's reason names the window to spread over, sized to the
+ *      connections (create-notifier.ts close()).
  */
 import type { Scenario } from '../lib/scenario.ts';
 import { startWorker, type Worker } from '../lib/worker.ts';
 import { loopbackPool } from '../lib/addresses.ts';
 import { monoMs, sleep } from '../lib/clock.ts';
+import type { ReconnectOptions } from '../../projects/angular/src/lib/with-reconnect.ts';
 
 /**
- * The SDK's defaults (provide-notifications.ts) and WebSocketService.lost(): full jitter over
- * min(30 s, 500 ms × 2^attempts); 1001 on a first attempt → uniform 0–1 s; the counter resets
- * after a connection stayed open 10 s.
+ * withReconnect()'s defaults, as provideNotifications() fills them in (provide-notifications.ts
+ * spells them inline, in a module that needs Angular, so they are repeated here). The policy
+ * itself is the SDK's code. maxAttempts is Infinity, which IPC's JSON turns into null; the fleet
+ * never gives up anyway.
  */
-export const SDK_RECONNECT = { initialMs: 500, factor: 2, capMs: 30_000, goingAwayJitterMs: 1000, stableAfterMs: 10_000 };
+export const SDK_RECONNECT: Required<ReconnectOptions> = { initialDelay: 500, multiplier: 2, maxDelay: 30_000, stableAfter: 10_000, maxAttempts: Infinity };
 const BUCKET_MS = 100;
 
 interface Storm {

@@ -4,10 +4,11 @@
  * kinds:
  *  - `changefeed`: speaks protocol v1 the way the SDK does (welcome → one subscribe batch →
  *    resume with epoch + lastSeq; a new epoch or a `reset` frame is a reset; drops seq ≤ lastSeq),
- *    and reconnects with the SDK's policy (full-jitter capped exponential backoff; 1001 → quick
- *    jittered reconnect). The SDK itself is Angular code for the browser; 10,000 copies of it do
- *    not fit in one process, so this fleet mirrors its wire behaviour (commit-to-browser and
- *    bench:client run the real SDK).
+ *    and reconnects by the SDK's own policy: backoffDelay() and spreadWindow() imported from
+ *    projects/angular/src/lib/backoff-delay.ts, wired as WebSocketService's #lost() wires them.
+ *    The rest of the SDK is Angular code for the browser; 10,000 copies of it do not fit in one
+ *    process, so this fleet mirrors its wire behaviour (commit-to-browser and bench:client run
+ *    the real SDK).
  *  - `ws`: a bare `ws` client; every message is a notification.
  *  - `socket.io`: socket.io-client, websocket transport only (the fastest way to run it);
  *  - `socket.io-raw`: a bare `ws` client speaking Engine.IO 4 / Socket.IO 5 on the websocket
@@ -24,19 +25,13 @@ import { io, type Socket } from 'socket.io-client';
 import { serveWorker, emit } from '../lib/worker.ts';
 import { monoMs } from '../lib/clock.ts';
 import { summarize } from '../lib/stats.ts';
+import { backoffDelay, spreadWindow } from '../../projects/angular/src/lib/backoff-delay.ts';
+import type { ReconnectOptions } from '../../projects/angular/src/lib/with-reconnect.ts';
 
 type Kind = 'changefeed' | 'ws' | 'socket.io' | 'socket.io-raw';
 
-/** The SDK's WebSocketService.lost() policy, field for field. */
-interface ReconnectPolicy {
-  initialMs: number;
-  factor: number;
-  capMs: number;
-  /** 1001 (server going away) on a first attempt: reconnect with this much jitter. */
-  goingAwayJitterMs: number;
-  /** A connection open this long resets the attempt counter. */
-  stableAfterMs: number;
-}
+/** The SDK's withReconnect() options, every field set (maxAttempts is not enforced here). */
+type ReconnectPolicy = Required<ReconnectOptions>;
 
 interface ConnectArgs {
   kind: Kind;
@@ -66,6 +61,8 @@ interface Client {
   pendingReset?: boolean;
   attempt: number;
   openedAt: number;
+  /** The window a 1001 asked reconnects to be spread over, ms (spreadWindow()). */
+  spread?: number;
   received: number;
   connects: number;
   timer?: NodeJS.Timeout;
@@ -194,14 +191,13 @@ function onFrame(c: Client, raw: string): void {
   }
 }
 
-function backoff(c: Client, code: number): number {
+/** WebSocketService's #lost(), line for line, around the SDK's own policy functions. */
+function backoff(c: Client, code: number, reason: string): number {
   const p = args.reconnect!;
-  if (c.openedAt && monoMs() - c.openedAt >= p.stableAfterMs) c.attempt = 0;
+  if (c.openedAt && monoMs() - c.openedAt >= p.stableAfter) c.attempt = 0;
   c.openedAt = 0;
-  let delay = Math.random() * Math.min(p.capMs, p.initialMs * p.factor ** c.attempt);
-  if (code === 1001 && c.attempt === 0) delay = Math.random() * p.goingAwayJitterMs;
-  c.attempt++;
-  return delay;
+  if (!c.attempt) c.spread = spreadWindow(code, reason);
+  return backoffDelay(c.attempt++, code, p, Math.random, c.spread);
 }
 
 function connect(c: Client): Promise<void> {
@@ -271,12 +267,12 @@ function connect(c: Client): Promise<void> {
       onFrame(c, isBinary ? data.toString() : data.toString());
       if (c.subscribed) done();
     });
-    ws.on('close', (code: number) => {
+    ws.on('close', (code: number, reason: Buffer) => {
       c.open = false;
       c.subscribed = false;
       done();
       if (closing || !args.reconnect) return;
-      c.timer = setTimeout(() => void connect(c), backoff(c, code));
+      c.timer = setTimeout(() => void connect(c), backoff(c, code, reason.toString()));
     });
   });
 }

@@ -219,13 +219,23 @@ export function createNotifier(options: NotifierOptions): Notifier {
   async function close(): Promise<void> {
     hub.closed = true;
     clearInterval(heartbeat);
-    server.off('upgrade', onUpgrade);
     // Deliver what was notified before close() first.
     hub.flush();
-    for (const s of sessions) s.close(CloseCode.GoingAway, 'server going away');
+    // The reason names the window clients spread their reconnects over (docs/protocol.md, close
+    // codes): every client at once would be a stampede of handshakes, and of refetches against
+    // the app, since a new epoch resets them all. 2,000 reconnects/s is what one 2-core hub
+    // takes with room to spare (10,000 in about 3 s); never under a second, so a few tabs
+    // return fast; at most what clients accept (99,999 ms: 200,000 connections).
+    const spread = Math.min(99_999, Math.max(1000, Math.round(sessions.size / 2)));
+    for (const s of sessions) s.close(CloseCode.GoingAway, `server going away; spread=${spread}`);
     for (const s of streams) s.close();
     await Promise.all([...[...sessions].map((s) => s.whenClosed()), ...[...streams].map((s) => s.closed)]);
     await Promise.allSettled(opts.sources.map((s) => s.stop()));
+    // Only now: until here onUpgrade answers every upgrade 503 at once. Without a listener, Node
+    // hands an upgrade to the request handler, which an app's server may never answer: clients
+    // reconnecting early would hang until the process exits, then all fail at the same moment
+    // and come back together, the stampede the window above is meant to prevent.
+    server.off('upgrade', onUpgrade);
     if (ownServer) {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -5,8 +5,6 @@
  * against the document's base URL. Throws a TypeError on a URL that cannot be parsed.
  */
 export function socketUrl(url: string, base: string): string {
-  const resolved = new URL(url, base);
-  if (resolved.protocol === 'http:') resolved.protocol = 'ws:';
-  else if (resolved.protocol === 'https:') resolved.protocol = 'wss:';
-  return resolved.href;
+  // href starts with the scheme, lower-cased: http → ws, https → wss, ws(s) and others untouched.
+  return new URL(url, base).href.replace(/^http/, 'ws');
 }

@@ -1,6 +1,7 @@
 import { DOCUMENT, isPlatformBrowser } from '@angular/common';
 import { DestroyRef, inject, Injectable, NgZone, PLATFORM_ID, signal } from '@angular/core';
 import {
+  checkServerFrame,
   ClientFrame,
   CloseCode,
   decodeServerFrame,
@@ -10,16 +11,17 @@ import {
   WelcomeFrame,
 } from '@changefeed/protocol';
 import { BehaviorSubject, EMPTY, Observable, Subject } from 'rxjs';
-import { backoffDelay } from './backoff-delay';
+import { backoffDelay, spreadWindow } from './backoff-delay';
 import { socketUrl } from './socket-url';
 import { ConnectionState } from './connection-state';
 import { NOTIFICATIONS_CLOCK } from './notifications-clock';
 import { NotificationsError } from './notifications-error';
-import { NotificationsErrorCode } from './notifications-error-code';
+import type { NotificationsErrorCode } from './notifications-error-code';
 import { NOTIFICATIONS_OPTIONS } from './notifications-options';
 import { NOTIFICATIONS_RANDOM } from './notifications-random';
 import { WEBSOCKET_FACTORY, WebSocketLike } from './websocket-factory';
 import { WebSocketSession } from './websocket-session';
+import type { HeartbeatOptions } from './with-heartbeat';
 
 // Production builds define ngDevMode as false, so the sentences of errors fold away and only
 // their codes ship, as with Angular's own runtime errors. Undefined (tests, JIT) counts as dev.
@@ -77,21 +79,23 @@ export class WebSocketService {
 
   #socket: WebSocketLike | null = null;
   #session: WebSocketSession | null = null;
-  #everOpened = false;
-  /** Whether the open socket is not the first: a socket that dropped before its handshake still leaves a gap. */
-  #reopened = false;
+  /** Sockets opened so far: a session on any but the first may have a gap to make up for, even if the one before dropped before its handshake. */
+  #opened = 0;
   #consumers = 0;
   #attempts = 0;
   /** Bumped on every connect and stop, so a late url Promise cannot open a stale socket. */
   #generation = 0;
   #openedAt = 0;
+  #spread = 0;
   #lastFrameAt = 0;
   /** When the unanswered ping went out; 0 when none is outstanding. */
   #pingAt = 0;
   #heartbeat = 0;
-  #retryTimer: unknown;
-  #welcomeTimer: unknown;
-  #heartbeatTimer: unknown;
+  /**
+   * The one pending timer: the retry while there is no socket, the welcome timeout until the
+   * handshake, the heartbeat after it. Those phases never overlap, so one handle is enough.
+   */
+  #timer: unknown;
   readonly #queue: string[] = [];
 
   constructor() {
@@ -99,15 +103,16 @@ export class WebSocketService {
     if (!this.#browser || !window) return;
     const wake = () => this.#wake();
     const visible = () => this.#document.visibilityState === 'visible' && this.#wake();
+    // Aborting the signal removes every listener at once when the app is destroyed.
+    const listeners = new AbortController();
+    const options = { signal: listeners.signal };
     this.#zone.runOutsideAngular(() => {
-      window.addEventListener('online', wake);
-      window.addEventListener('pageshow', wake);
-      this.#document.addEventListener('visibilitychange', visible);
+      window.addEventListener('online', wake, options);
+      window.addEventListener('pageshow', wake, options);
+      this.#document.addEventListener('visibilitychange', visible, options);
     });
     inject(DestroyRef).onDestroy(() => {
-      window.removeEventListener('online', wake);
-      window.removeEventListener('pageshow', wake);
-      this.#document.removeEventListener('visibilitychange', visible);
+      listeners.abort();
       this.#stop('closed');
       for (const subject of [
         this.#stateSubject,
@@ -132,7 +137,7 @@ export class WebSocketService {
     if (dropped > 0) {
       this.#queue.splice(0, dropped);
       this.#report(
-        NotificationsErrorCode.QueueOverflow,
+        'queue_overflow',
         (typeof ngDevMode === 'undefined' || ngDevMode) ? `dropped ${dropped} outgoing frame(s) while disconnected; raise queueSize in provideNotifications() if they matter.` : '',
       );
     }
@@ -148,8 +153,8 @@ export class WebSocketService {
   }
 
   #connect(): void {
-    this.#clock.clearTimeout(this.#retryTimer);
-    this.#setState(this.#everOpened ? 'reconnecting' : 'connecting');
+    this.#clock.clearTimeout(this.#timer);
+    this.#setState(this.#opened ? 'reconnecting' : 'connecting');
     // No attempt can succeed offline; the `online` event dials again.
     if (this.#document.defaultView?.navigator.onLine === false) return;
     const generation = ++this.#generation;
@@ -170,7 +175,7 @@ export class WebSocketService {
 
   #urlFailed(error: unknown): void {
     this.#report(
-      NotificationsErrorCode.UrlFailed,
+      'url_failed',
       (typeof ngDevMode === 'undefined' || ngDevMode) ? `could not get a socket from the url (${error}); check provideNotifications({ url }). Retrying with backoff.` : '',
     );
     this.#lost(0);
@@ -186,16 +191,12 @@ export class WebSocketService {
     }
     socket.onopen = () => {
       this.#openedAt = this.#lastFrameAt = this.#clock.now();
-      this.#reopened = this.#everOpened;
-      this.#everOpened = true;
+      this.#opened++;
       this.#setState('open');
-      this.#welcomeTimer = this.#clock.setTimeout(
-        () => this.#handshake(null),
-        this.#options.welcomeTimeout,
-      );
+      this.#schedule(() => this.#handshake(null), this.#options.welcomeTimeout);
     };
     socket.onmessage = (event) => this.#receive(event.data);
-    socket.onclose = (event) => this.#lost(event.code);
+    socket.onclose = (event) => this.#lost(event.code, event.reason);
     // A close event with the code always follows an error event; nothing to add here.
     socket.onerror = () => undefined;
   }
@@ -203,11 +204,12 @@ export class WebSocketService {
   #receive(data: unknown): void {
     this.#lastFrameAt = this.#clock.now();
     this.#pingAt = 0;
-    const result = decodeServerFrame(data);
+    // The lean check carries the rules but not their sentences; dev mode decodes again for one.
+    const result = checkServerFrame(data);
     if (!result.ok) {
       return this.#report(
-        NotificationsErrorCode.MalformedFrame,
-        (typeof ngDevMode === 'undefined' || ngDevMode) ? `ignored a malformed frame: ${result.error.message}. Is the server speaking changefeed protocol v1?` : '',
+        'malformed_frame',
+        (typeof ngDevMode === 'undefined' || ngDevMode) ? `ignored a malformed frame: ${describe(data)}. Is the server speaking changefeed protocol v1?` : '',
       );
     }
     const frame = result.frame;
@@ -218,8 +220,8 @@ export class WebSocketService {
   }
 
   #handshake(welcome: WelcomeFrame | null): void {
-    this.#clock.clearTimeout(this.#welcomeTimer);
-    this.#session = { welcome, reconnect: this.#reopened };
+    this.#clock.clearTimeout(this.#timer);
+    this.#session = { welcome, reconnect: this.#opened > 1 };
     // Never ping a plain server: it would not understand, and may close on unknown frames.
     this.#heartbeat = welcome && this.#options.heartbeat ? welcome.heartbeat : 0;
     this.#sessionSubject.next(this.#session);
@@ -228,8 +230,12 @@ export class WebSocketService {
   }
 
   #scheduleBeat(ms: number): void {
-    this.#clock.clearTimeout(this.#heartbeatTimer);
-    this.#heartbeatTimer = this.#clock.setTimeout(() => this.#beat(), ms);
+    this.#schedule(() => this.#beat(), ms);
+  }
+
+  #schedule(callback: () => void, ms: number): void {
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = this.#clock.setTimeout(callback, ms);
   }
 
   /**
@@ -238,7 +244,8 @@ export class WebSocketService {
    */
   #beat(): void {
     const now = this.#clock.now();
-    const timeout = this.#options.heartbeat ? this.#options.heartbeat.timeout : 0;
+    // Only scheduled with a heartbeat configured (#handshake).
+    const { timeout } = this.#options.heartbeat as Required<HeartbeatOptions>;
     if (this.#pingAt) {
       const left = this.#pingAt + timeout - now;
       if (left > 0) return this.#scheduleBeat(left);
@@ -248,64 +255,59 @@ export class WebSocketService {
     }
     const idle = now - this.#lastFrameAt;
     if (idle < this.#heartbeat) return this.#scheduleBeat(this.#heartbeat - idle);
-    this.#ping(now);
-  }
-
-  #ping(now: number): void {
     this.#pingAt = now;
     this.#socket?.send(encodeFrame({ type: 'ping' }));
-    this.#scheduleBeat(this.#options.heartbeat ? this.#options.heartbeat.timeout : 0);
+    this.#scheduleBeat(timeout);
   }
 
-  /** `online`, `pageshow`, visible again: dial at once if dead, check at once if silent. */
+  /**
+   * `online`, `pageshow`, visible again: dial at once if dead, check at once if silent, rather
+   * than when the throttled timer gets round to it — an unanswered ping past its deadline
+   * reconnects, a socket silent past the heartbeat is pinged, a lively one is left alone.
+   */
   #wake(): void {
     const state = this.#stateSignal();
     if (state === 'idle' || state === 'closed') return;
     if (!this.#socket) return this.#connect();
-    // Check now rather than when the throttled timer gets round to it: an unanswered ping past
-    // its deadline reconnects at once; a socket merely silent past the heartbeat is pinged.
-    if (
-      this.#heartbeat &&
-      (this.#pingAt || this.#clock.now() - this.#lastFrameAt >= this.#heartbeat)
-    )
-      this.#beat();
+    if (this.#heartbeat) this.#beat();
   }
 
-  #lost(code: number): void {
+  #lost(code: number, reason?: string): void {
     const { stableAfter, maxAttempts } = this.#options.reconnect;
     // Only a connection that stayed up proves the server healthy; a flapping one keeps backing off.
     if (this.#openedAt && this.#clock.now() - this.#openedAt >= stableAfter) this.#attempts = 0;
     this.#detach();
     if (code === CloseCode.Forbidden) {
       this.#report(
-        NotificationsErrorCode.Forbidden,
+        'forbidden',
         (typeof ngDevMode === 'undefined' || ngDevMode) ? 'the server closed the connection with 4403 (forbidden); not reconnecting. Check the user may connect, then reload.' : '',
       );
       return this.#setState('closed');
     }
     if (code === CloseCode.Unauthenticated) {
       this.#report(
-        NotificationsErrorCode.Unauthenticated,
+        'unauthenticated',
         (typeof ngDevMode === 'undefined' || ngDevMode) ? 'the server closed the connection with 4401 (unauthenticated); the url function is asked for fresh credentials before the next attempt.' : '',
       );
     }
     if (this.#attempts >= maxAttempts) {
       this.#report(
-        NotificationsErrorCode.ReconnectFailed,
+        'reconnect_failed',
         (typeof ngDevMode === 'undefined' || ngDevMode) ? `gave up after ${maxAttempts} failed attempts; raise withReconnect({ maxAttempts }) or reload.` : '',
       );
       return this.#setState('closed');
     }
-    const delay = backoffDelay(this.#attempts, code, this.#options.reconnect, this.#random);
+    // The window a server going away names holds for the attempts after it (backoff-delay.ts).
+    if (!this.#attempts) this.#spread = spreadWindow(code, reason);
+    const delay = backoffDelay(this.#attempts, code, this.#options.reconnect, this.#random, this.#spread);
     this.#attempts++;
     this.#setState('reconnecting');
-    this.#retryTimer = this.#clock.setTimeout(() => this.#connect(), delay);
+    this.#schedule(() => this.#connect(), delay);
   }
 
   /** Forgets the socket without reacting to its close event, and ends the session. */
   #detach(): void {
-    for (const timer of [this.#welcomeTimer, this.#heartbeatTimer, this.#retryTimer])
-      this.#clock.clearTimeout(timer);
+    this.#clock.clearTimeout(this.#timer);
     const socket = this.#socket;
     this.#socket = null;
     this.#openedAt = this.#pingAt = this.#heartbeat = 0;
@@ -333,4 +335,9 @@ export class WebSocketService {
   #report(code: NotificationsErrorCode, message: string): void {
     this.#errorSubject.next(new NotificationsError(code, message));
   }
+}
+
+function describe(data: unknown): string {
+  const decoded = decodeServerFrame(data);
+  return decoded.ok ? '' : decoded.error.message;
 }
