@@ -1,4 +1,4 @@
-import { CloseCode } from '@changefeed/protocol';
+import { CLOSE_GOING_AWAY, CLOSE_UNAUTHENTICATED } from '@changefeed/protocol';
 import type { ReconnectOptions } from './with-reconnect';
 
 /**
@@ -27,10 +27,10 @@ export function backoffDelay(
   // A server going away (deploy) without a window is back in a moment: come back quickly,
   // jittered over a second. Only on a first attempt, so a server that keeps going away still
   // gets backed off from.
-  if (code === CloseCode.GoingAway && attempt === 0) return random() * 1000;
+  if (code === CLOSE_GOING_AWAY && attempt === 0) return random() * 1000;
   const delay = random() * Math.min(maxDelay, initialDelay * multiplier ** attempt);
   // Never a tight loop of credential refreshes, whatever the jitter drew.
-  return code === CloseCode.Unauthenticated ? Math.max(delay, initialDelay) : delay;
+  return code === CLOSE_UNAUTHENTICATED ? Math.max(delay, initialDelay) : delay;
 }
 
 /**
@@ -40,5 +40,5 @@ export function backoffDelay(
  * guard against a server that asks for a tight loop or for minutes of silence.
  */
 export function spreadWindow(code: number, reason = ''): number {
-  return code === CloseCode.GoingAway ? +(/\bspread=(\d{4,5})\b/.exec(reason)?.[1] ?? 0) : 0;
+  return code === CLOSE_GOING_AWAY ? +(/\bspread=(\d{4,5})\b/.exec(reason)?.[1] ?? 0) : 0;
 }

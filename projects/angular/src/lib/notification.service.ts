@@ -66,7 +66,8 @@ export class NotificationService {
   /** Collections of a new epoch that refetch once the server confirms them, not before (a fetch before could miss a change). */
   readonly #pendingResets = new Set<string>();
   #connection: Subscription | null = null;
-  #mode: 'welcome' | 'plain' | null = null;
+  /** The live connection's session; its `welcome` is null for a plain broadcast server. */
+  #session: WebSocketSession | null = null;
   #epoch: string | null = null;
   #lastSeq: number | null = null;
 
@@ -154,8 +155,8 @@ export class NotificationService {
     this.#streams.set(key, stream);
     this.#index.set(collection, [...(this.#index.get(collection) ?? []), stream]);
     this.#connection ??= this.#ws.messages$.subscribe((frame) => this.receive(frame));
-    if (this.#mode === 'welcome') this.#ws.send(frameOf('subscribe', stream));
-    if (this.#mode === 'plain') this.#confirm([key]);
+    if (this.#session?.welcome) this.#ws.send(frameOf('subscribe', stream));
+    else if (this.#session) this.#confirm([key]);
     return stream;
   }
 
@@ -181,7 +182,7 @@ export class NotificationService {
     this.#pendingResets.delete(stream.key);
     if (this.#confirmed().has(stream.key))
       this.#confirmed.update((keys) => new Set([...keys].filter((k) => k !== stream.key)));
-    if (unsubscribe && this.#mode === 'welcome') this.#ws.send(frameOf('unsubscribe', stream));
+    if (unsubscribe && this.#session?.welcome) this.#ws.send(frameOf('unsubscribe', stream));
     // The unsubscribe above goes out first: releasing the last consumer closes the socket.
     if (!this.#streams.size) {
       this.#connection?.unsubscribe();
@@ -192,7 +193,7 @@ export class NotificationService {
   #onSession(session: WebSocketSession | null): void {
     this.#pendingResets.clear();
     this.#confirmed.set(new Set());
-    this.#mode = session && (session.welcome ? 'welcome' : 'plain');
+    this.#session = session;
     if (!session) return;
     // Lingering streams were never unsubscribed on the old connection; the new one need not hear of them.
     for (const stream of [...this.#streams.values()]) if (!stream.refs) this.#drop(stream, false);
@@ -230,12 +231,10 @@ export class NotificationService {
   private receive(frame: ServerFrame): void {
     if (isNotification(frame)) return this.#dispatch(frame);
     if (frame.type === 'subscribed') {
-      const keys = frame.collections.map((collection) => keyOf(collection, frame.ids ?? null));
+      const keys = frame.collections.map((collection) => keyOf(collection, frame.ids));
       this.#confirm(keys);
-      for (const key of keys) {
-        const stream = this.#streams.get(key);
-        if (stream && this.#pendingResets.delete(key)) this.#emitReset(stream);
-      }
+      // A pending reset's stream is live: #drop forgets its pending reset.
+      for (const key of keys) if (this.#pendingResets.delete(key)) this.#emitReset(this.#streams.get(key)!);
     } else if (frame.type === 'reset') {
       for (const collection of frame.collections)
         for (const stream of this.#index.get(collection) ?? []) this.#emitReset(stream);
@@ -294,6 +293,6 @@ function frameOf<T extends 'subscribe' | 'unsubscribe'>(type: T, { collection, i
   return { type, collections: [collection], ...(ids && { ids }) };
 }
 
-function keyOf(collection: string, ids: RowId[] | null): string {
+function keyOf(collection: string, ids?: RowId[] | null): string {
   return ids ? collection + '\n' + JSON.stringify([...new Set(ids)].sort()) : collection;
 }

@@ -3,7 +3,9 @@ import { DestroyRef, inject, Injectable, NgZone, PLATFORM_ID, signal } from '@an
 import {
   checkServerFrame,
   ClientFrame,
-  CloseCode,
+  CLOSE_FORBIDDEN,
+  CLOSE_NORMAL,
+  CLOSE_UNAUTHENTICATED,
   decodeServerFrame,
   encodeFrame,
   isNotification,
@@ -156,7 +158,7 @@ export class WebSocketService {
     this.#clock.clearTimeout(this.#timer);
     this.#setState(this.#opened ? 'reconnecting' : 'connecting');
     // No attempt can succeed offline; the `online` event dials again.
-    if (this.#document.defaultView?.navigator.onLine === false) return;
+    if (navigator.onLine === false) return;
     const generation = ++this.#generation;
     this.#zone.runOutsideAngular(() => {
       try {
@@ -197,8 +199,7 @@ export class WebSocketService {
     };
     socket.onmessage = (event) => this.#receive(event.data);
     socket.onclose = (event) => this.#lost(event.code, event.reason);
-    // A close event with the code always follows an error event; nothing to add here.
-    socket.onerror = () => undefined;
+    // No onerror: a close event with the code always follows an error event, and says more.
   }
 
   #receive(data: unknown): void {
@@ -246,15 +247,15 @@ export class WebSocketService {
     const now = this.#clock.now();
     // Only scheduled with a heartbeat configured (#handshake).
     const { timeout } = this.#options.heartbeat as Required<HeartbeatOptions>;
+    // Due: the unanswered ping's deadline, or else the end of the idle time allowed.
+    const left = (this.#pingAt ? this.#pingAt + timeout : this.#lastFrameAt + this.#heartbeat) - now;
+    if (left > 0) return this.#scheduleBeat(left);
     if (this.#pingAt) {
-      const left = this.#pingAt + timeout - now;
-      if (left > 0) return this.#scheduleBeat(left);
       const socket = this.#socket;
       this.#lost(HEARTBEAT_TIMEOUT);
-      return socket?.close(HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+      // The code says it all (docs/protocol.md); the reason is for reading in dev tools.
+      return socket?.close(HEARTBEAT_TIMEOUT, (typeof ngDevMode === 'undefined' || ngDevMode) ? 'heartbeat timeout' : undefined);
     }
-    const idle = now - this.#lastFrameAt;
-    if (idle < this.#heartbeat) return this.#scheduleBeat(this.#heartbeat - idle);
     this.#pingAt = now;
     this.#socket?.send(encodeFrame({ type: 'ping' }));
     this.#scheduleBeat(timeout);
@@ -277,14 +278,14 @@ export class WebSocketService {
     // Only a connection that stayed up proves the server healthy; a flapping one keeps backing off.
     if (this.#openedAt && this.#clock.now() - this.#openedAt >= stableAfter) this.#attempts = 0;
     this.#detach();
-    if (code === CloseCode.Forbidden) {
+    if (code === CLOSE_FORBIDDEN) {
       this.#report(
         'forbidden',
         (typeof ngDevMode === 'undefined' || ngDevMode) ? 'the server closed the connection with 4403 (forbidden); not reconnecting. Check the user may connect, then reload.' : '',
       );
       return this.#setState('closed');
     }
-    if (code === CloseCode.Unauthenticated) {
+    if (code === CLOSE_UNAUTHENTICATED) {
       this.#report(
         'unauthenticated',
         (typeof ngDevMode === 'undefined' || ngDevMode) ? 'the server closed the connection with 4401 (unauthenticated); the url function is asked for fresh credentials before the next attempt.' : '',
@@ -322,7 +323,7 @@ export class WebSocketService {
     this.#generation++;
     const socket = this.#socket;
     this.#detach();
-    socket?.close(CloseCode.Normal);
+    socket?.close(CLOSE_NORMAL);
     this.#setState(state);
   }
 

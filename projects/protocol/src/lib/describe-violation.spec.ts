@@ -4,7 +4,6 @@ import {
   isCollection,
   isCollectionList,
   isEpoch,
-  isInteger,
   isRowId,
   isRowIdList,
   isSeq,
@@ -16,7 +15,6 @@ describe('describeViolation', () => {
   it('names the field and states the rule with its limit', () => {
     const cases: [FieldRule, string][] = [
       [isString, '"f" must be a string'],
-      [isInteger, '"f" must be an integer'],
       [isSeq, '"f" must be a non-negative safe integer'],
       [isCollection, `"f" must be a non-empty string of at most ${Limits.collectionLength} characters`],
       [isEpoch, `"f" must be a non-empty string of at most ${Limits.epochLength} characters`],

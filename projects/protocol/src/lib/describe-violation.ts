@@ -4,7 +4,6 @@ import {
   isCollection,
   isCollectionList,
   isEpoch,
-  isInteger,
   isRowId,
   isRowIdList,
   isSeq,
@@ -19,7 +18,6 @@ const upTo = (max: number) => `a string of at most ${max} characters`;
 /** The rule each `FieldRule` states, as a sentence ends: `"seq" must be …`. */
 const RULE_SENTENCES = new Map<FieldRule, string>([
   [isString, 'must be a string'],
-  [isInteger, 'must be an integer'],
   [isSeq, 'must be a non-negative safe integer'],
   [isCollection, `must be ${nonEmpty(Limits.collectionLength)}`],
   [isEpoch, `must be ${nonEmpty(Limits.epochLength)}`],

@@ -49,16 +49,16 @@ export function checkTyped<T>(
 }
 
 /** The first field of `frame` that breaks `schema`, or the frame itself. */
-export function checkFields<T>(frame: Record<string, unknown>, { required = {}, optional = {} }: FrameSchema): FrameCheck<T> {
-  for (const field in required) if (!required[field](frame[field])) return badField(field, required[field]);
-  for (const field in optional) {
-    if (frame[field] !== undefined && !optional[field](frame[field])) return badField(field, optional[field]);
+export function checkFields<T>(frame: Record<string, unknown>, schema: FrameSchema): FrameCheck<T> {
+  for (const name in schema) {
+    const optional = name.endsWith('?');
+    const field = optional ? name.slice(0, -1) : name;
+    const value = frame[field];
+    if (!(optional && value === undefined) && !schema[name](value)) {
+      return { ok: false, violation: { code: 'bad_field', field, rule: schema[name] } };
+    }
   }
   return { ok: true, frame: frame as T };
-}
-
-function badField(field: string, rule: FieldRule): { ok: false; violation: Violation } {
-  return { ok: false, violation: { code: 'bad_field', field, rule } };
 }
 
 export function violation(code: DecodeErrorCode, field?: string, detail?: string | number): { ok: false; violation: Violation } {
