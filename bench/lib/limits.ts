@@ -6,6 +6,11 @@ export interface FdLimit {
   hard: number;
 }
 
+export interface RaisedFdLimit extends FdLimit {
+  /** Why `wanted` was not reached: prlimit's own message (e.g. EPERM without CAP_SYS_RESOURCE). */
+  refused?: string;
+}
+
 export function readFdLimit(pid: number | 'self' = 'self'): FdLimit {
   const line = readFileSync(`/proc/${pid}/limits`, 'utf8')
     .split('\n')
@@ -18,21 +23,25 @@ export function readFdLimit(pid: number | 'self' = 'self'): FdLimit {
  * Raises this process's RLIMIT_NOFILE (children inherit it) with `prlimit --pid`, the only way
  * from Node, which has no setrlimit. Without CAP_SYS_RESOURCE (a container may drop it even for
  * root) the hard limit cannot grow: then the soft limit goes up to the hard one and the caller
- * learns what it got, so a scenario can size itself or say what it skipped.
+ * learns what it got and why, so a scenario can size itself or say what it skipped.
  */
-export function raiseFdLimit(wanted: number): FdLimit {
+export function raiseFdLimit(wanted: number): RaisedFdLimit {
   const now = readFdLimit();
   if (now.soft >= wanted) return now;
+  let refused: string | undefined;
   for (const target of [wanted, Math.min(wanted, now.hard)]) {
     const hard = Math.max(target, now.hard);
+    const arg = `--nofile=${target}:${hard === Infinity ? 'unlimited' : hard}`;
     try {
-      execFileSync('prlimit', ['--pid', String(process.pid), `--nofile=${target}:${hard === Infinity ? 'unlimited' : hard}`], {
-        stdio: 'ignore',
-      });
+      execFileSync('prlimit', ['--pid', String(process.pid), arg], { stdio: ['ignore', 'ignore', 'pipe'] });
       break;
-    } catch {
+    } catch (e) {
       // EPERM: no CAP_SYS_RESOURCE; fall through to the next, smaller target.
+      // prlimit says "prlimit: failed to set the NOFILE resource limit: Operation not permitted": keep the cause.
+      const said = String((e as { stderr?: Buffer }).stderr ?? '').trim() || (e as Error).message;
+      refused ??= `prlimit ${arg}: ${said.split(': ').pop() || 'failed'}`;
     }
   }
-  return readFdLimit();
+  const got = readFdLimit();
+  return got.soft >= wanted ? got : { ...got, refused: refused ?? `the hard limit is ${got.hard}` };
 }
