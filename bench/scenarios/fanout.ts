@@ -1,6 +1,8 @@
 /**
- * Fan-out: one server process, 1,000 clients in a second process, 100-byte notifications.
- * The same harness drives @changefeed/server, socket.io and a plain `ws` send-per-socket loop:
+ * Fan-out: one server process, 1,000 clients split over two more (bench/server/fleets.ts: raw
+ * WebSocket clients that read every notification's seq and send time, for every peer alike),
+ * 100-byte notifications. The same harness drives @changefeed/server, socket.io and a plain
+ * `ws` send-per-socket loop:
  *  - burst: N notifications handed to the server `batch` per macrotask, as fast as it takes them
  *    → deliveries/s (all deliveries ÷ time from the first notify to the last receipt), latency;
  *  - paced: a steady offered load (300 notifications/s × 1,000 clients = 300k deliveries/s)
@@ -10,24 +12,20 @@
 import type { Scenario, ScenarioContext } from '../lib/scenario.ts';
 import { startWorker, type Worker, stopWorkers } from '../lib/worker.ts';
 import { clientKind, peerUrl } from '../lib/peers.ts';
-import { cpuShare, type ProcSample } from '../lib/proc.ts';
+import { cpuShare, schedShares, type ProcSample } from '../lib/proc.ts';
 import type { Summary } from '../lib/stats.ts';
+import { startFleets, type Fleets } from '../server/fleets.ts';
+import { loadavg } from 'node:os';
 
 const CLIENTS = 1000;
 const BATCH = 20;
+/** Client processes (bench/server/raw-fleet.ts) the 1,000 clients are split over: see fleets.ts. */
+const FLEETS = 2;
 /** Offered loads, notifications/s to each of the 1,000 clients: one every peer keeps up with, and issue 3's 300k deliveries/s. */
 const PACED_RATES = [50, 300];
 
 type Peer = 'changefeed' | 'socket.io' | 'ws-loop';
 const PEERS: Peer[] = ['changefeed', 'socket.io', 'ws-loop'];
-
-interface Collected {
-  expected: number;
-  received: number;
-  firstAt: number;
-  lastAt: number;
-  latency: Summary;
-}
 
 export interface FanoutResult {
   peer: Peer;
@@ -42,36 +40,37 @@ export interface FanoutResult {
 
 export async function runFanoutPeer(peer: Peer, opts: { clients: number; burst: number; pacedMs: number; log: (m: string) => void }): Promise<FanoutResult> {
   let server: Worker | undefined;
-  let fleet: Worker | undefined;
+  let fleets: Fleets | undefined;
   try {
     server = await startWorker('server');
-    fleet = await startWorker('fleet');
+    fleets = await startFleets(FLEETS);
     const { port } = await server.call<{ port: number }>('start', { kind: peer });
-    const url = peerUrl(peer, port);
-    const conn = await fleet.call<{ ready: number; ms: number }>('connect', { kind: clientKind(peer), url, n: opts.clients, reconnect: null, lean: true });
-    if (conn.ready !== opts.clients) throw new Error(`${peer}: only ${conn.ready} of ${opts.clients} clients connected`);
+    const ready = await fleets.connect(clientKind(peer), peerUrl(peer, port), opts.clients);
+    if (ready !== opts.clients) throw new Error(`${peer}: only ${ready} of ${opts.clients} clients connected`);
+    const srv = server;
 
     // Warm-up: JIT, socket buffers.
-    await fleet.call('expect', { perClient: 100, timeoutMs: 20_000 });
-    await server.call('burst', { count: 100, batch: BATCH });
-    await fleet.call('collect');
+    await fleets.measure({ perClient: 100, timeoutMs: 20_000 }, () => srv.call('burst', { count: 100, batch: BATCH }));
 
     const before = await server.call<ProcSample>('sampleNoGc');
-    await fleet.call('expect', { perClient: opts.burst, timeoutMs: 120_000, sample: 2_000_000 });
-    const burst = await server.call<{ startedAt: number; endedAt: number }>('burst', { count: opts.burst, batch: BATCH });
-    const b = await fleet.call<Collected>('collect');
+    const b = await fleets.measure({ perClient: opts.burst, timeoutMs: 120_000, sample: 2_000_000 }, () =>
+      srv.call<{ startedAt: number; endedAt: number }>('burst', { count: opts.burst, batch: BATCH }),
+    );
     const after = await server.call<ProcSample>('sampleNoGc');
-    const burstDeliveriesPerS = (b.received / (b.lastAt - burst.startedAt)) * 1000;
-    opts.log(`${peer}: burst ${b.received}/${b.expected} in ${(b.lastAt - burst.startedAt).toFixed(0)} ms → ${Math.round(burstDeliveriesPerS)}/s, p50 ${b.latency.p50.toFixed(2)} ms p99 ${b.latency.p99.toFixed(2)} ms`);
+    const burstDeliveriesPerS = (b.received / (b.lastAt - b.trigger.startedAt)) * 1000;
+    opts.log(`${peer}: burst ${b.received}/${b.expected} in ${(b.lastAt - b.trigger.startedAt).toFixed(0)} ms → ${Math.round(burstDeliveriesPerS)}/s, p50 ${b.latency.p50.toFixed(2)} ms p99 ${b.latency.p99.toFixed(2)} ms`);
 
     const pacedRuns: FanoutResult['paced'] = [];
     for (const rate of PACED_RATES) {
       const perClient = Math.round((rate * opts.pacedMs) / 1000);
-      await fleet.call('expect', { perClient, timeoutMs: opts.pacedMs + 60_000 });
-      const paced = await server.call<{ sent: number; startedAt: number; endedAt: number }>('paced', { rate, durationMs: opts.pacedMs });
-      const p = await fleet.call<Collected>('collect');
-      const deliveriesPerS = (p.received / (p.lastAt - paced.startedAt)) * 1000;
-      opts.log(`${peer}: paced ${rate}/s × ${opts.clients}: ${p.received}/${p.expected} → ${Math.round(deliveriesPerS)}/s, p50 ${p.latency.p50.toFixed(2)} ms p99 ${p.latency.p99.toFixed(2)} ms`);
+      const load = loadavg()[0];
+      const pids = [srv.pid, ...fleets.workers.map((w) => w.pid)];
+      const { result: p, wait } = await schedShares(pids, () =>
+        fleets!.measure({ perClient, timeoutMs: opts.pacedMs + 60_000 }, () => srv.call<{ sent: number; startedAt: number; endedAt: number }>('paced', { rate, durationMs: opts.pacedMs })),
+      );
+      const deliveriesPerS = (p.received / (p.lastAt - p.trigger.startedAt)) * 1000;
+      const starved = wait.map((w) => `${(w * 100).toFixed(0)}%`).join('/');
+      opts.log(`${peer}: paced ${rate}/s × ${opts.clients}: ${p.received}/${p.expected} → ${Math.round(deliveriesPerS)}/s, p50 ${p.latency.p50.toFixed(2)} ms p99 ${p.latency.p99.toFixed(2)} ms (load average ${load.toFixed(2)}; waiting for a CPU: server/clients ${starved} of the time)`);
       pacedRuns.push({ rate, latency: p.latency, deliveriesPerS, complete: p.received === p.expected });
     }
 
@@ -86,7 +85,8 @@ export async function runFanoutPeer(peer: Peer, opts: { clients: number; burst: 
       cpuShare: cpuShare(before, after),
     };
   } finally {
-    await stopWorkers(fleet, server);
+    await fleets?.stop();
+    await stopWorkers(server);
   }
 }
 

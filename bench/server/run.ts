@@ -17,7 +17,7 @@ console.log(`
 @changefeed/server benchmark${quick ? ' (quick)' : ''}
 notify() call cost        median ${f(r.notifyNs.median)} ns, p99 ${f(r.notifyNs.p99)} ns   ${goal(r.notifyNs.median <= 1000, '≤ 1 µs median')}
   + its fan-out turn      median ${f(r.notifyWithFlushNs.median)} ns, p99 ${f(r.notifyWithFlushNs.p99)} ns per notification, no clients   (JSON.stringify of the same object alone: median ${f(r.baselineStringifyNs.median)} ns)
-fan-out, ${clients} clients (clients in a second process)
+fan-out, ${clients} clients (in two client processes, the server in a third)
   burst peak              changefeed ${f(cf.deliveriesPerS)} deliveries/s${cf.complete ? '' : ' (INCOMPLETE)'}   ws loop ${f(ws.deliveriesPerS)}/s${ws.complete ? '' : ' (INCOMPLETE)'}   ratio ${ratio(cf.deliveriesPerS, ws.deliveriesPerS)}   ${goal(cf.deliveriesPerS >= 1_000_000, '≥ 1,000,000/s')}
   server CPU per 100k     changefeed ${f(cf.serverCpuMsPer100k, 1)} ms   ws loop ${f(ws.serverCpuMsPer100k, 1)} ms   ratio ${ratio(ws.serverCpuMsPer100k, cf.serverCpuMsPer100k)} less CPU   (capacity on one free core: ${f(100_000 / (cf.serverCpuMsPer100k / 1000))} deliveries/s)
   burst latency           changefeed ${lat(cf.burstLatencyMs)}   ws loop ${lat(ws.burstLatencyMs)}

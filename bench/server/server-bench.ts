@@ -2,30 +2,32 @@
  * `runServerBench(options)`: the @changefeed/server figures of issue 3, each next to a plain `ws`
  * send-per-message loop measured in the same run:
  *  - notify() call cost (median / p99 over batches of calls), in this process, no clients;
- *  - fan-out to 1,000 clients (in a second process): peak deliveries/s of a burst, and p50 / p99
- *    latency at a paced 300 notifications/s (300,000 deliveries/s);
+ *  - fan-out to 1,000 clients (raw-fleet.ts, split over two processes of their own): peak
+ *    deliveries/s of a burst, and p50 / p99 latency over every delivery at a paced 300
+ *    notifications/s (300,000 deliveries/s), from notify() to receipt on CLOCK_MONOTONIC;
  *  - server RSS per idle connection at 10,000 connections (fewer if the fd limit says so).
  * The server runs in a child process of its own, so its CPU and RSS are not the clients'.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import { createNotifier } from '@changefeed/server';
+import type { Summary } from '../lib/stats.ts';
+import { schedShares } from '../lib/proc.ts';
+import { startFleets } from './fleets.ts';
 
 export interface ServerBenchOptions {
   /** Fewer notifications and connections, for a smoke run. */
   quick?: boolean;
   clients?: number;
   idleConnections?: number;
+  /** Client processes the fan-out clients are split over (default 2). */
+  fleets?: number;
   log?: (line: string) => void;
 }
 
-export interface LatencySummary {
-  p50: number;
-  p99: number;
-  max: number;
-  count: number;
-}
+export type LatencySummary = Summary;
 
 export interface FanoutFigures {
   deliveriesPerS: number;
@@ -53,11 +55,6 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summarize(values: number[]): LatencySummary {
-  const s = [...values].sort((a, b) => a - b);
-  return { p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN, count: s.length };
 }
 
 /** A child process answering IPC requests. */
@@ -121,19 +118,17 @@ async function measureNotify(quick: boolean): Promise<{ notify: number[]; withFl
   return { notify, withFlush, stringify };
 }
 
-async function fanout(kind: 'changefeed' | 'ws-loop', clients: number, quick: boolean, log: (l: string) => void): Promise<FanoutFigures> {
+async function fanout(kind: 'changefeed' | 'ws-loop', clients: number, fleetCount: number, quick: boolean, log: (l: string) => void): Promise<FanoutFigures> {
   const server = spawn('server-child.ts');
-  const fleet = spawn('client-child.ts');
+  const fleets = await startFleets(fleetCount);
   try {
-    await Promise.all([server.ready, fleet.ready]);
-    const { port } = await server.call({ cmd: 'start', kind }, 'port');
-    await fleet.call({ cmd: 'connect', port, count: clients, protocol: kind === 'changefeed', sample: 20 }, 'connected');
+    await server.ready;
+    const { port } = (await server.call({ cmd: 'start', kind }, 'port')) as { port: number };
+    const ready = await fleets.connect(kind === 'changefeed' ? 'changefeed' : 'ws', `ws://127.0.0.1:${port}${kind === 'changefeed' ? '/ws' : '/'}`, clients);
+    if (ready !== clients) throw new Error(`${kind}: only ${ready} of ${clients} clients connected`);
     const run = async (start: object, total: number, timeoutMs: number) => {
-      await fleet.call({ cmd: 'expect', total, timeoutMs }, 'armed');
-      const result = fleet.wait((m) => 'received' in m);
-      const { t0 } = (await server.call(start, 't0')) as { t0: number };
-      const r = (await result) as { received: number; lastAt: number; latencies: number[] };
-      return { ...r, t0 };
+      const r = await fleets.measure({ perClient: total / clients, timeoutMs }, async () => ((await server.call(start, 't0')) as { t0: number }).t0);
+      return { ...r, t0: r.trigger };
     };
     // Warm-up: JIT and socket buffers.
     await run({ cmd: 'burst', n: 200, batch: 20 }, 200 * clients, 30_000);
@@ -147,45 +142,55 @@ async function fanout(kind: 'changefeed' | 'ws-loop', clients: number, quick: bo
     const deliveriesPerS = burst.received / ((burst.lastAt - burst.t0) / 1000);
     log(`${kind}: burst of ${n} × ${clients} clients: ${Math.round(deliveriesPerS).toLocaleString('en')} deliveries/s, server CPU ${serverCpuMsPer100k.toFixed(1)} ms per 100k deliveries${burst.received < n * clients ? ` (INCOMPLETE: ${burst.received})` : ''}`);
     const rate = 300;
-    log(`${kind}: paced ${rate} notifications/s…`);
+    log(`${kind}: paced ${rate} notifications/s (load average ${loadavg()[0].toFixed(2)})…`);
     const ms = quick ? 1000 : 3000;
-    const paced = await run({ cmd: 'paced', rate, ms }, (rate * ms * clients) / 1000, ms + 30_000);
+    const pids = [server.proc.pid!, ...fleets.workers.map((w) => w.pid)];
+    const { result: paced, run: onCpu, wait } = await schedShares(pids, () => run({ cmd: 'paced', rate, ms }, (rate * ms * clients) / 1000, ms + 30_000));
     const pacedDeliveriesPerS = paced.received / ((paced.lastAt - paced.t0) / 1000);
-    log(`${kind}: paced: ${Math.round(pacedDeliveriesPerS).toLocaleString('en')} deliveries/s, p99 ${summarize(paced.latencies).p99.toFixed(2)} ms`);
+    log(`${kind}: paced: ${Math.round(pacedDeliveriesPerS).toLocaleString('en')} deliveries/s, p50 ${paced.latency.p50.toFixed(2)} ms, p99 ${paced.latency.p99.toFixed(2)} ms; ${sched(onCpu, wait)}`);
     return {
       serverCpuMsPer100k,
       deliveriesPerS,
       complete: burst.received >= n * clients,
-      burstLatencyMs: summarize(burst.latencies),
+      burstLatencyMs: burst.latency,
       pacedDeliveriesPerS,
       pacedComplete: paced.received >= (rate * ms * clients) / 1000,
-      pacedLatencyMs: summarize(paced.latencies),
+      pacedLatencyMs: paced.latency,
     };
   } finally {
-    fleet.kill();
+    await fleets.stop();
     await server.call({ cmd: 'stop' }, 'stopped').catch(() => {});
     server.kill();
   }
 }
 
+/** Where the time went, per process (server first): on a CPU, and runnable but kept off one. */
+function sched(run: number[], wait: number[]): string {
+  const pct = (v: number[]) => `server ${(v[0] * 100).toFixed(0)}%, clients ${v.slice(1).map((x) => `${(x * 100).toFixed(0)}%`).join(' + ')}`;
+  return `on a CPU: ${pct(run)}; waiting for a CPU: ${pct(wait)}`;
+}
+
 async function idle(kind: 'changefeed' | 'ws-loop', count: number): Promise<number> {
   const server = spawn('server-child.ts', ['--expose-gc']);
-  const fleet = spawn('client-child.ts');
+  const fleets = await startFleets(1);
+  const [fleet] = fleets.workers;
   try {
-    await Promise.all([server.ready, fleet.ready]);
-    const { port } = await server.call({ cmd: 'start', kind }, 'port');
+    await server.ready;
+    const { port } = (await server.call({ cmd: 'start', kind }, 'port')) as { port: number };
+    const url = `ws://127.0.0.1:${port}${kind === 'changefeed' ? '/ws' : '/'}`;
+    const clientKind = kind === 'changefeed' ? 'changefeed' : 'ws';
     // Warm up the code paths with a few connections, then measure the baseline.
-    await fleet.call({ cmd: 'connect', port, count: 50, protocol: kind === 'changefeed', sample: 0 }, 'connected');
-    await fleet.call({ cmd: 'close' }, 'closed');
+    await fleets.connect(clientKind, url, 50);
+    await fleet.call('close');
     await new Promise((r) => setTimeout(r, 500));
     const before = (await server.call({ cmd: 'rss' }, 'rss')) as { rss: number };
-    await fleet.call({ cmd: 'connect', port, count, protocol: kind === 'changefeed', sample: 0 }, 'connected');
+    await fleets.connect(clientKind, url, count);
     await new Promise((r) => setTimeout(r, 500));
     const after = (await server.call({ cmd: 'rss' }, 'rss')) as { rss: number; connections: number };
     if (after.connections !== count) throw new Error(`${kind}: expected ${count} connections, server has ${after.connections}`);
     return (after.rss - before.rss) / count;
   } finally {
-    fleet.kill();
+    await fleets.stop();
     await server.call({ cmd: 'stop' }, 'stopped').catch(() => {});
     server.kill();
   }
@@ -207,9 +212,10 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
     const s = [...v].sort((a, b) => a - b);
     return { median: percentile(s, 50), p99: percentile(s, 99) };
   };
-  log(`fan-out to ${clients} clients…`);
-  const changefeed = await fanout('changefeed', clients, quick, log);
-  const wsLoop = await fanout('ws-loop', clients, quick, log);
+  log(`fan-out to ${clients} clients in ${options.fleets ?? 2} processes…`);
+  const fleets = options.fleets ?? 2;
+  const changefeed = await fanout('changefeed', clients, fleets, quick, log);
+  const wsLoop = await fanout('ws-loop', clients, fleets, quick, log);
   log(`idle connections (${idleConnections})…`);
   const cfIdle = await idle('changefeed', idleConnections);
   log(`changefeed: ${(cfIdle / 1024).toFixed(1)} KiB per idle connection`);

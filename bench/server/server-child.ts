@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { createNotifier } from '@changefeed/server';
+import { monoMs } from '../lib/clock.ts';
 
 type Kind = 'changefeed' | 'ws-loop';
 let notify: (n: Record<string, unknown>) => void = () => {};
@@ -19,7 +20,8 @@ let connections: () => number = () => 0;
 let stop: () => Promise<void> = async () => {};
 const pad = 'x'.repeat(40);
 
-const now = () => performance.timeOrigin + performance.now();
+// CLOCK_MONOTONIC, which the client processes read too (performance.timeOrigin is per process).
+const now = monoMs;
 
 async function start(kind: Kind): Promise<number> {
   const http = createServer();

@@ -49,6 +49,9 @@ export class Hub {
   private readonly index = new Map<string, Set<Subscriber>>();
   private readonly all = new Set<Subscriber>();
   private readonly touched: Subscriber[] = [];
+  /** The last joined(): most sockets of a turn get the same frames, so one copy serves them all. */
+  private joinedParts: Buffer[] | undefined;
+  private joinedBuffer: Buffer | undefined;
   closed = false;
 
   constructor(
@@ -115,6 +118,22 @@ export class Hub {
     }
     frame.write(text, head, 'utf8');
     return (e.frame = frame);
+  }
+
+  /**
+   * `parts` (frames from frame()) as one buffer, for one write. Made once per distinct sequence
+   * of frames, not once per socket: in a turn with several notifications every subscriber of
+   * them usually gets the same frames. The caller must not change `parts` afterwards.
+   */
+  joined(parts: Buffer[], bytes: number): Buffer {
+    const last = this.joinedParts;
+    if (last !== undefined && last.length === parts.length) {
+      let i = 0;
+      while (i < parts.length && last[i] === parts[i]) i++;
+      if (i === parts.length) return this.joinedBuffer!;
+    }
+    this.joinedParts = parts;
+    return (this.joinedBuffer = Buffer.concat(parts, bytes));
   }
 
   /** A source lost notifications: reset every subscriber and refuse resumes across this point. */
@@ -215,5 +234,6 @@ export class Hub {
     const touched = this.touched;
     for (let i = 0; i < touched.length; i++) touched[i].endTurn();
     touched.length = 0;
+    this.joinedParts = this.joinedBuffer = undefined;
   }
 }

@@ -349,7 +349,7 @@ export class SocketSession implements Subscriber {
     if (this.ws.readyState !== 1) return;
     const socket = (this.ws as unknown as { _socket: Socket })._socket;
     if (out.length === 1) socket.write(out[0]);
-    else if (bytes <= 65_536) socket.write(Buffer.concat(out, bytes));
+    else if (bytes <= 65_536) socket.write(this.ctx.hub.joined(out, bytes));
     else {
       socket.cork();
       for (const b of out) socket.write(b);
