@@ -27,7 +27,7 @@ export function backoffDelay(
   // A server going away (deploy) without a window is back in a moment: come back quickly,
   // jittered over a second. Only on a first attempt, so a server that keeps going away still
   // gets backed off from.
-  if (code === CLOSE_GOING_AWAY && attempt === 0) return random() * 1000;
+  if (code === CLOSE_GOING_AWAY && !attempt) return random() * 1000;
   const delay = random() * Math.min(maxDelay, initialDelay * multiplier ** attempt);
   // Never a tight loop of credential refreshes, whatever the jitter drew.
   return code === CLOSE_UNAUTHENTICATED ? Math.max(delay, initialDelay) : delay;

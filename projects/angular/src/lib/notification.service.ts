@@ -9,7 +9,13 @@ import {
   Signal,
   signal,
 } from '@angular/core';
-import { isNotification, Notification, RowId, ServerFrame, SubscribeFrame } from '@changefeed/protocol';
+import {
+  isNotification,
+  Notification,
+  RowId,
+  ServerFrame,
+  SubscribeFrame,
+} from '@changefeed/protocol';
 import { EMPTY, merge, Observable, Subject, Subscriber, Subscription } from 'rxjs';
 import { NOTIFICATIONS_CLOCK } from './notifications-clock';
 import { NotificationsError } from './notifications-error';
@@ -25,9 +31,9 @@ declare const ngDevMode: unknown;
 interface Stream {
   key: string;
   collection: string;
-  ids: RowId[] | null;
+  ids?: RowId[];
   /** Row ids as strings: a route parameter "7" must match a trigger's numeric 7, as on the server. */
-  rows: Set<string> | null;
+  rows?: Set<string>;
   refs: number;
   subject: Subject<Notification>;
   linger?: unknown;
@@ -65,10 +71,10 @@ export class NotificationService {
   readonly #errorSubject = new Subject<NotificationsError>();
   /** Collections of a new epoch that refetch once the server confirms them, not before (a fetch before could miss a change). */
   readonly #pendingResets = new Set<string>();
-  #connection: Subscription | null = null;
+  #connection?: Subscription | null;
   /** The live connection's session; its `welcome` is null for a plain broadcast server. */
-  #session: WebSocketSession | null = null;
-  #epoch: string | null = null;
+  #session?: WebSocketSession | null;
+  #epoch?: string | null;
   #lastSeq: number | null = null;
 
   /** The connection state (see `ConnectionState`). */
@@ -95,7 +101,7 @@ export class NotificationService {
    * notifications.filterByCollection<Forum>('forums').subscribe((n) => n.op === 'reset' ? reloadAll() : reload(n.id));
    */
   filterByCollection<T = unknown>(...collections: string[]): Observable<Notification<T>> {
-    return this.#watch<T>(collections.map((collection) => [collection, null]));
+    return this.#watch<T>(collections.map((collection) => [collection]));
   }
 
   /**
@@ -117,11 +123,11 @@ export class NotificationService {
    * readonly live = notifications.isConfirmed('forums');
    */
   isConfirmed(collection: string, ...ids: RowId[]): Signal<boolean> {
-    const key = keyOf(collection, ids.length ? ids : null);
+    const key = keyOf(collection, ids.length ? ids : undefined);
     return computed(() => this.#confirmed().has(key));
   }
 
-  #watch<T>(wanted: [string, RowId[] | null][]): Observable<Notification<T>> {
+  #watch<T>(wanted: [string, RowId[]?][]): Observable<Notification<T>> {
     if (!this.#browser) return EMPTY;
     return new Observable<Notification<T>>((subscriber) => {
       const held = wanted.map(([collection, ids]) => this.#acquire(collection, ids));
@@ -135,7 +141,7 @@ export class NotificationService {
     });
   }
 
-  #acquire(collection: string, ids: RowId[] | null): Stream {
+  #acquire(collection: string, ids?: RowId[]): Stream {
     const key = keyOf(collection, ids);
     let stream = this.#streams.get(key);
     if (stream) {
@@ -196,9 +202,10 @@ export class NotificationService {
     this.#session = session;
     if (!session) return;
     // Lingering streams were never unsubscribed on the old connection; the new one need not hear of them.
-    for (const stream of [...this.#streams.values()]) if (!stream.refs) this.#drop(stream, false);
-    if (!this.#streams.size) return;
-    const active = [...this.#streams.values()];
+    const active = [...this.#streams.values()].filter(
+      (stream) => stream.refs || this.#drop(stream, false),
+    );
+    if (!active.length) return;
     const welcome = session.welcome;
     if (!welcome) {
       // A plain server has no subscriptions to confirm and no way to replay what a reconnect missed.
@@ -234,7 +241,8 @@ export class NotificationService {
       const keys = frame.collections.map((collection) => keyOf(collection, frame.ids));
       this.#confirm(keys);
       // A pending reset's stream is live: #drop forgets its pending reset.
-      for (const key of keys) if (this.#pendingResets.delete(key)) this.#emitReset(this.#streams.get(key)!);
+      for (const key of keys)
+        if (this.#pendingResets.delete(key)) this.#emitReset(this.#streams.get(key)!);
     } else if (frame.type === 'reset') {
       for (const collection of frame.collections)
         for (const stream of this.#index.get(collection) ?? []) this.#emitReset(stream);
@@ -244,7 +252,9 @@ export class NotificationService {
       this.#errorSubject.next(
         new NotificationsError(
           'server_error',
-          (typeof ngDevMode === 'undefined' || ngDevMode) ? `the server reported "${frame.code}": ${frame.message}` : '',
+          typeof ngDevMode === 'undefined' || ngDevMode
+            ? `the server reported "${frame.code}": ${frame.message}`
+            : '',
           frame.collections,
         ),
       );
@@ -272,7 +282,9 @@ export class NotificationService {
         stream.subject.error(
           new NotificationsError(
             'forbidden',
-            (typeof ngDevMode === 'undefined' || ngDevMode) ? `the server refused "${collection}" (${message}); check authorize() on the server or stop watching it.` : '',
+            typeof ngDevMode === 'undefined' || ngDevMode
+              ? `the server refused "${collection}" (${message}); check authorize() on the server or stop watching it.`
+              : '',
             [collection],
           ),
         );
@@ -293,6 +305,6 @@ function frameOf<T extends 'subscribe' | 'unsubscribe'>(type: T, { collection, i
   return { type, collections: [collection], ...(ids && { ids }) };
 }
 
-function keyOf(collection: string, ids?: RowId[] | null): string {
+function keyOf(collection: string, ids?: RowId[]): string {
   return ids ? collection + '\n' + JSON.stringify([...new Set(ids)].sort()) : collection;
 }

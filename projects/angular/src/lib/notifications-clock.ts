@@ -13,7 +13,7 @@ export interface NotificationsClock {
 
 /** The clock behind backoff, heartbeat, linger and welcome timeouts. The testing kit swaps in `FakeClock`. */
 export const NOTIFICATIONS_CLOCK = new InjectionToken<NotificationsClock>(
-  (typeof ngDevMode === 'undefined' || ngDevMode) ? 'changefeed NOTIFICATIONS_CLOCK' : '',
+  typeof ngDevMode === 'undefined' || ngDevMode ? 'changefeed NOTIFICATIONS_CLOCK' : '',
   {
     providedIn: 'root',
     factory: () => ({

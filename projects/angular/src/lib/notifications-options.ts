@@ -14,5 +14,5 @@ export type NotificationsOptions = Required<Omit<NotificationsConfig, 'protocols
   };
 
 export const NOTIFICATIONS_OPTIONS = new InjectionToken<NotificationsOptions>(
-  (typeof ngDevMode === 'undefined' || ngDevMode) ? 'changefeed NOTIFICATIONS_OPTIONS' : '',
+  typeof ngDevMode === 'undefined' || ngDevMode ? 'changefeed NOTIFICATIONS_OPTIONS' : '',
 );

@@ -22,7 +22,7 @@ export type WebSocketFactory = (url: string, protocols?: string | string[]) => W
  * The testing kit provides one that returns `FakeWebSocket`s.
  */
 export const WEBSOCKET_FACTORY = new InjectionToken<WebSocketFactory>(
-  (typeof ngDevMode === 'undefined' || ngDevMode) ? 'changefeed WEBSOCKET_FACTORY' : '',
+  typeof ngDevMode === 'undefined' || ngDevMode ? 'changefeed WEBSOCKET_FACTORY' : '',
   {
     providedIn: 'root',
     factory: () => (url, protocols) => new WebSocket(url, protocols),

@@ -117,7 +117,8 @@ describe('WebSocketService', () => {
       const errors: NotificationsError[] = [];
       ws.errors$.subscribe((error) => errors.push(error));
       ws.messages$.subscribe();
-      await Promise.resolve();
+      // Let the url Promise settle and its failure propagate (a few microtasks).
+      await new Promise((resolve) => setTimeout(resolve));
       expect(errors.map((e) => e.code)).toEqual([NotificationsErrorCode.UrlFailed]);
       expect(errors[0].message).toContain('invalid url');
       expect(TestBed.inject(NotificationsTestingController).clock.pending).toEqual([250]);

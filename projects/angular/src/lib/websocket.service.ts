@@ -4,6 +4,7 @@ import {
   checkServerFrame,
   ClientFrame,
   CLOSE_FORBIDDEN,
+  CLOSE_HEARTBEAT_TIMEOUT,
   CLOSE_NORMAL,
   CLOSE_UNAUTHENTICATED,
   decodeServerFrame,
@@ -28,9 +29,6 @@ import type { HeartbeatOptions } from './with-heartbeat';
 // Production builds define ngDevMode as false, so the sentences of errors fold away and only
 // their codes ship, as with Angular's own runtime errors. Undefined (tests, JIT) counts as dev.
 declare const ngDevMode: unknown;
-
-/** Close code the client uses when its heartbeat declares the socket dead. */
-const HEARTBEAT_TIMEOUT = 4000;
 
 /**
  * One reconnecting WebSocket for the app: backoff with full jitter, heartbeat, close-code policy,
@@ -71,16 +69,22 @@ export class WebSocketService {
   readonly messages$: Observable<ServerFrame> = this.#browser
     ? new Observable<ServerFrame>((subscriber) => {
         const subscription = this.#frames.subscribe(subscriber);
-        this.#retain();
+        // The first consumer connects; the last one closes, unless keepAlive.
+        if (++this.#consumers === 1 && this.#stateSignal() === 'idle') this.#connect();
         return () => {
           subscription.unsubscribe();
-          this.#release();
+          if (
+            --this.#consumers === 0 &&
+            !this.#options.keepAlive &&
+            this.#stateSignal() !== 'closed'
+          )
+            this.#stop('idle');
         };
       })
     : EMPTY;
 
-  #socket: WebSocketLike | null = null;
-  #session: WebSocketSession | null = null;
+  #socket?: WebSocketLike | null;
+  #session?: WebSocketSession | null;
   /** Sockets opened so far: a session on any but the first may have a gap to make up for, even if the one before dropped before its handshake. */
   #opened = 0;
   #consumers = 0;
@@ -134,24 +138,16 @@ export class WebSocketService {
     if (!this.#browser) return;
     const data = encodeFrame(frame);
     if (this.#socket && this.#session) return this.#socket.send(data);
-    this.#queue.push(data);
-    const dropped = this.#queue.length - this.#options.queueSize;
-    if (dropped > 0) {
-      this.#queue.splice(0, dropped);
+    // One frame in at a time, so at most one out: the oldest.
+    if (this.#queue.push(data) > this.#options.queueSize) {
+      this.#queue.shift();
       this.#report(
         'queue_overflow',
-        (typeof ngDevMode === 'undefined' || ngDevMode) ? `dropped ${dropped} outgoing frame(s) while disconnected; raise queueSize in provideNotifications() if they matter.` : '',
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `dropped 1 outgoing frame (the oldest) while disconnected; raise queueSize in provideNotifications() if they matter.`
+          : '',
       );
     }
-  }
-
-  #retain(): void {
-    if (++this.#consumers === 1 && this.#stateSignal() === 'idle') this.#connect();
-  }
-
-  #release(): void {
-    if (--this.#consumers === 0 && !this.#options.keepAlive && this.#stateSignal() !== 'closed')
-      this.#stop('idle');
   }
 
   #connect(): void {
@@ -160,15 +156,18 @@ export class WebSocketService {
     // No attempt can succeed offline; the `online` event dials again.
     if (navigator.onLine === false) return;
     const generation = ++this.#generation;
+    // A late answer of an earlier attempt's url Promise must not open a second socket.
+    const open = (url: string) => generation === this.#generation && this.#open(url);
     this.#zone.runOutsideAngular(() => {
+      // Either may throw: the url function, or the factory on a malformed URL (which may be a
+      // transient result of the url function). Both are retried with backoff.
       try {
         const url = this.#options.url;
         const resolved = typeof url === 'string' ? url : url();
-        if (typeof resolved === 'string') return this.#open(resolved);
-        resolved.then(
-          (value) => generation === this.#generation && this.#open(value),
-          (error) => generation === this.#generation && this.#urlFailed(error),
-        );
+        if (typeof resolved === 'string') return open(resolved);
+        resolved
+          .then(open)
+          .catch((error) => generation === this.#generation && this.#urlFailed(error));
       } catch (error) {
         this.#urlFailed(error);
       }
@@ -178,19 +177,18 @@ export class WebSocketService {
   #urlFailed(error: unknown): void {
     this.#report(
       'url_failed',
-      (typeof ngDevMode === 'undefined' || ngDevMode) ? `could not get a socket from the url (${error}); check provideNotifications({ url }). Retrying with backoff.` : '',
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `could not get a socket from the url (${error}); check provideNotifications({ url }). Retrying with backoff.`
+        : '',
     );
     this.#lost(0);
   }
 
   #open(url: string): void {
-    let socket: WebSocketLike;
-    try {
-      // Throws on a malformed URL; it may be a transient result of the url function, so retry.
-      socket = this.#socket = this.#factory(socketUrl(url, this.#document.baseURI), this.#options.protocols);
-    } catch (error) {
-      return this.#urlFailed(error);
-    }
+    const socket = (this.#socket = this.#factory(
+      socketUrl(url, this.#document.baseURI),
+      this.#options.protocols,
+    ));
     socket.onopen = () => {
       this.#openedAt = this.#lastFrameAt = this.#clock.now();
       this.#opened++;
@@ -210,7 +208,9 @@ export class WebSocketService {
     if (!result.ok) {
       return this.#report(
         'malformed_frame',
-        (typeof ngDevMode === 'undefined' || ngDevMode) ? `ignored a malformed frame: ${describe(data)}. Is the server speaking changefeed protocol v1?` : '',
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `ignored a malformed frame: ${describe(data)}. Is the server speaking changefeed protocol v1?`
+          : '',
       );
     }
     const frame = result.frame;
@@ -226,7 +226,7 @@ export class WebSocketService {
     // Never ping a plain server: it would not understand, and may close on unknown frames.
     this.#heartbeat = welcome && this.#options.heartbeat ? welcome.heartbeat : 0;
     this.#sessionSubject.next(this.#session);
-    for (const data of this.#queue.splice(0)) this.#socket?.send(data);
+    for (const data of this.#queue.splice(0)) this.#socket!.send(data);
     if (this.#heartbeat) this.#scheduleBeat(this.#heartbeat);
   }
 
@@ -248,16 +248,17 @@ export class WebSocketService {
     // Only scheduled with a heartbeat configured (#handshake).
     const { timeout } = this.#options.heartbeat as Required<HeartbeatOptions>;
     // Due: the unanswered ping's deadline, or else the end of the idle time allowed.
-    const left = (this.#pingAt ? this.#pingAt + timeout : this.#lastFrameAt + this.#heartbeat) - now;
+    const left =
+      (this.#pingAt ? this.#pingAt + timeout : this.#lastFrameAt + this.#heartbeat) - now;
     if (left > 0) return this.#scheduleBeat(left);
     if (this.#pingAt) {
       const socket = this.#socket;
-      this.#lost(HEARTBEAT_TIMEOUT);
-      // The code says it all (docs/protocol.md); the reason is for reading in dev tools.
-      return socket?.close(HEARTBEAT_TIMEOUT, (typeof ngDevMode === 'undefined' || ngDevMode) ? 'heartbeat timeout' : undefined);
+      this.#lost(CLOSE_HEARTBEAT_TIMEOUT);
+      // The code says it all (4000, docs/protocol.md): no reason needed.
+      return socket!.close(CLOSE_HEARTBEAT_TIMEOUT);
     }
     this.#pingAt = now;
-    this.#socket?.send(encodeFrame({ type: 'ping' }));
+    this.#socket!.send(encodeFrame({ type: 'ping' }));
     this.#scheduleBeat(timeout);
   }
 
@@ -267,40 +268,46 @@ export class WebSocketService {
    * reconnects, a socket silent past the heartbeat is pinged, a lively one is left alone.
    */
   #wake(): void {
-    const state = this.#stateSignal();
-    if (state === 'idle' || state === 'closed') return;
-    if (!this.#socket) return this.#connect();
-    if (this.#heartbeat) this.#beat();
+    if (this.#socket) return void (this.#heartbeat && this.#beat());
+    // No socket: dial now if waiting to (re)connect; not when idle or closed.
+    if (this.#stateSignal().endsWith('connecting')) this.#connect();
   }
 
   #lost(code: number, reason?: string): void {
-    const { stableAfter, maxAttempts } = this.#options.reconnect;
+    const reconnect = this.#options.reconnect;
+    const { stableAfter, maxAttempts } = reconnect;
     // Only a connection that stayed up proves the server healthy; a flapping one keeps backing off.
     if (this.#openedAt && this.#clock.now() - this.#openedAt >= stableAfter) this.#attempts = 0;
     this.#detach();
     if (code === CLOSE_FORBIDDEN) {
       this.#report(
         'forbidden',
-        (typeof ngDevMode === 'undefined' || ngDevMode) ? 'the server closed the connection with 4403 (forbidden); not reconnecting. Check the user may connect, then reload.' : '',
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? 'the server closed the connection with 4403 (forbidden); not reconnecting. Check the user may connect, then reload.'
+          : '',
       );
       return this.#setState('closed');
     }
     if (code === CLOSE_UNAUTHENTICATED) {
       this.#report(
         'unauthenticated',
-        (typeof ngDevMode === 'undefined' || ngDevMode) ? 'the server closed the connection with 4401 (unauthenticated); the url function is asked for fresh credentials before the next attempt.' : '',
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? 'the server closed the connection with 4401 (unauthenticated); the url function is asked for fresh credentials before the next attempt.'
+          : '',
       );
     }
     if (this.#attempts >= maxAttempts) {
       this.#report(
         'reconnect_failed',
-        (typeof ngDevMode === 'undefined' || ngDevMode) ? `gave up after ${maxAttempts} failed attempts; raise withReconnect({ maxAttempts }) or reload.` : '',
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `gave up after ${maxAttempts} failed attempts; raise withReconnect({ maxAttempts }) or reload.`
+          : '',
       );
       return this.#setState('closed');
     }
     // The window a server going away names holds for the attempts after it (backoff-delay.ts).
     if (!this.#attempts) this.#spread = spreadWindow(code, reason);
-    const delay = backoffDelay(this.#attempts, code, this.#options.reconnect, this.#random, this.#spread);
+    const delay = backoffDelay(this.#attempts, code, reconnect, this.#random, this.#spread);
     this.#attempts++;
     this.#setState('reconnecting');
     this.#schedule(() => this.#connect(), delay);

@@ -7,7 +7,10 @@ import { CLIENT_FRAME_SCHEMAS } from './frame-schemas';
 export const DEFAULT_CLIENT_FRAME_LENGTH = 64 * 1024;
 
 /** Checks a frame a client sent; the lean core of `decodeClientFrame`. Never throws. */
-export function checkClientFrame(raw: unknown, maxLength = DEFAULT_CLIENT_FRAME_LENGTH): FrameCheck<ClientFrame> {
+export function checkClientFrame(
+  raw: unknown,
+  maxLength = DEFAULT_CLIENT_FRAME_LENGTH,
+): FrameCheck<ClientFrame> {
   const parsed = parseFrame(raw, maxLength);
   if (!parsed.ok) return parsed;
   const frame = parsed.frame;

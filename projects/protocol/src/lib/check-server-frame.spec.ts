@@ -12,26 +12,37 @@ describe('checkServerFrame', () => {
     for (const c of serverValid) expect(checkServerFrame(c.raw).ok).withContext(c.name).toBeTrue();
     for (const c of serverInvalid) {
       const result = checkServerFrame(c.raw);
-      expect(result.ok ? 'ok' : result.violation.code).withContext(c.name).toBe(c.code);
+      expect(result.ok ? 'ok' : result.violation.code)
+        .withContext(c.name)
+        .toBe(c.code);
     }
   });
 
   it('names the field and the rule it broke, without a sentence', () => {
-    const result = checkServerFrame('{"type":"welcome","protocol":1,"epoch":"e","seq":-1,"heartbeat":0}');
-    expect(result).toEqual({ ok: false, violation: { code: 'bad_field', field: 'seq', rule: isSeq } });
+    const result = checkServerFrame(
+      '{"type":"welcome","protocol":1,"epoch":"e","seq":-1,"heartbeat":0}',
+    );
+    expect(result).toEqual({
+      ok: false,
+      violation: { code: 'bad_field', field: 'seq', rule: isSeq },
+    });
   });
 
   it('treats inherited names as unknown types, not as schemas', () => {
     for (const type of ['__proto__', 'toString', 'constructor', 'hasOwnProperty']) {
       const result = checkServerFrame(JSON.stringify({ type }));
-      expect(result.ok ? 'ok' : result.violation.code).withContext(type).toBe('unknown_type');
+      expect(result.ok ? 'ok' : result.violation.code)
+        .withContext(type)
+        .toBe('unknown_type');
     }
   });
 
   it('rejects null in an optional field: absent is not the same as null', () => {
     for (const field of ['op', 'id', 'seq']) {
       const result = checkServerFrame(JSON.stringify({ collection: 'forums', [field]: null }));
-      expect(result.ok ? 'ok' : result.violation.field).withContext(field).toBe(field);
+      expect(result.ok ? 'ok' : result.violation.field)
+        .withContext(field)
+        .toBe(field);
     }
   });
 
@@ -58,7 +69,9 @@ describe('checkClientFrame', () => {
     for (const c of clientValid) expect(checkClientFrame(c.raw).ok).withContext(c.name).toBeTrue();
     for (const c of clientInvalid) {
       const result = checkClientFrame(c.raw);
-      expect(result.ok ? 'ok' : result.violation.code).withContext(c.name).toBe(c.code);
+      expect(result.ok ? 'ok' : result.violation.code)
+        .withContext(c.name)
+        .toBe(c.code);
     }
   });
 });

@@ -13,7 +13,10 @@ export const DEFAULT_SERVER_FRAME_LENGTH = 16 * 1024 * 1024;
  * const result = checkServerFrame(event.data);
  * if (!result.ok) console.warn(result.violation.code, result.violation.field);
  */
-export function checkServerFrame(raw: unknown, maxLength = DEFAULT_SERVER_FRAME_LENGTH): FrameCheck<ServerFrame> {
+export function checkServerFrame(
+  raw: unknown,
+  maxLength = DEFAULT_SERVER_FRAME_LENGTH,
+): FrameCheck<ServerFrame> {
   const parsed = parseFrame(raw, maxLength);
   if (!parsed.ok) return parsed;
   const frame = parsed.frame;

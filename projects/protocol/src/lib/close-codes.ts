@@ -14,6 +14,8 @@ export const CLOSE_POLICY = 1008;
 export const CLOSE_TOO_BIG = 1009;
 /** Try later, or dropped as too slow: back off, then resume. */
 export const CLOSE_TRY_LATER = 1013;
+/** Sent by a client whose heartbeat found the socket dead; it reconnects with backoff. */
+export const CLOSE_HEARTBEAT_TIMEOUT = 4000;
 /** Unauthenticated: refresh credentials, then back off. */
 export const CLOSE_UNAUTHENTICATED = 4401;
 /** Forbidden: do not reconnect. */
@@ -25,6 +27,7 @@ export const CloseCode = {
   Policy: CLOSE_POLICY,
   TooBig: CLOSE_TOO_BIG,
   TryLater: CLOSE_TRY_LATER,
+  HeartbeatTimeout: CLOSE_HEARTBEAT_TIMEOUT,
   Unauthenticated: CLOSE_UNAUTHENTICATED,
   Forbidden: CLOSE_FORBIDDEN,
 } as const;

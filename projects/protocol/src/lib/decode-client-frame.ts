@@ -16,8 +16,13 @@ export interface DecodeClientFrameOptions {
  * const result = decodeClientFrame(text);
  * if (!result.ok) socket.send(encodeFrame({ type: 'error', code: 'bad_request', message: result.error.message }));
  */
-export function decodeClientFrame(raw: unknown, options: DecodeClientFrameOptions = {}): DecodeResult<ClientFrame> {
+export function decodeClientFrame(
+  raw: unknown,
+  options: DecodeClientFrameOptions = {},
+): DecodeResult<ClientFrame> {
   const maxLength = options.maxLength ?? DEFAULT_CLIENT_FRAME_LENGTH;
   const result = checkClientFrame(raw, maxLength);
-  return result.ok ? result : { ok: false, error: describeViolation(result.violation, 'client', maxLength) };
+  return result.ok
+    ? result
+    : { ok: false, error: describeViolation(result.violation, 'client', maxLength) };
 }

@@ -16,8 +16,13 @@ export interface DecodeServerFrameOptions {
  * const result = decodeServerFrame(event.data);
  * if (result.ok && isNotification(result.frame)) console.log(result.frame.collection);
  */
-export function decodeServerFrame(raw: unknown, options: DecodeServerFrameOptions = {}): DecodeResult<ServerFrame> {
+export function decodeServerFrame(
+  raw: unknown,
+  options: DecodeServerFrameOptions = {},
+): DecodeResult<ServerFrame> {
   const maxLength = options.maxLength ?? DEFAULT_SERVER_FRAME_LENGTH;
   const result = checkServerFrame(raw, maxLength);
-  return result.ok ? result : { ok: false, error: describeViolation(result.violation, 'server', maxLength) };
+  return result.ok
+    ? result
+    : { ok: false, error: describeViolation(result.violation, 'server', maxLength) };
 }

@@ -16,7 +16,10 @@ describe('describeViolation', () => {
     const cases: [FieldRule, string][] = [
       [isString, '"f" must be a string'],
       [isSeq, '"f" must be a non-negative safe integer'],
-      [isCollection, `"f" must be a non-empty string of at most ${Limits.collectionLength} characters`],
+      [
+        isCollection,
+        `"f" must be a non-empty string of at most ${Limits.collectionLength} characters`,
+      ],
       [isEpoch, `"f" must be a non-empty string of at most ${Limits.epochLength} characters`],
       [isRowId, `"f" must be a finite number or a string of at most ${Limits.idLength} characters`],
       [isCollectionList, `at most ${Limits.collectionsPerFrame} collection names`],
@@ -30,9 +33,10 @@ describe('describeViolation', () => {
   });
 
   it('says which side sent an unknown type, and how long a frame over the limit was', () => {
-    expect(describeViolation({ code: 'unknown_type', field: 'type', detail: 'hello' }, 'client', 1).message).toBe(
-      'unknown client frame type "hello"',
-    );
+    expect(
+      describeViolation({ code: 'unknown_type', field: 'type', detail: 'hello' }, 'client', 1)
+        .message,
+    ).toBe('unknown client frame type "hello"');
     expect(describeViolation({ code: 'too_large', detail: 70 }, 'server', 64).message).toBe(
       'frame of 70 characters exceeds the limit of 64',
     );

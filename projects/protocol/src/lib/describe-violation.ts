@@ -22,12 +22,22 @@ const RULE_SENTENCES = new Map<FieldRule, string>([
   [isCollection, `must be ${nonEmpty(Limits.collectionLength)}`],
   [isEpoch, `must be ${nonEmpty(Limits.epochLength)}`],
   [isRowId, `must be a finite number or ${upTo(Limits.idLength)}`],
-  [isCollectionList, `must be a non-empty array of at most ${Limits.collectionsPerFrame} collection names, each ${nonEmpty(Limits.collectionLength)}`],
-  [isRowIdList, `must be a non-empty array of at most ${Limits.idsPerFrame} ids, each a finite number or ${upTo(Limits.idLength)}`],
+  [
+    isCollectionList,
+    `must be a non-empty array of at most ${Limits.collectionsPerFrame} collection names, each ${nonEmpty(Limits.collectionLength)}`,
+  ],
+  [
+    isRowIdList,
+    `must be a non-empty array of at most ${Limits.idsPerFrame} ids, each a finite number or ${upTo(Limits.idLength)}`,
+  ],
 ]);
 
 /** Turns a `Violation` into a `DecodeError` whose message names the field and the rule. */
-export function describeViolation(v: Violation, side: 'server' | 'client', maxLength: number): DecodeError {
+export function describeViolation(
+  v: Violation,
+  side: 'server' | 'client',
+  maxLength: number,
+): DecodeError {
   const error: DecodeError = { code: v.code, message: messageOf(v, side, maxLength) };
   if (v.field !== undefined) error.field = v.field;
   return error;
@@ -42,9 +52,11 @@ function messageOf(v: Violation, side: 'server' | 'client', maxLength: number): 
     case 'not_json':
       return 'frame is not valid JSON';
     case 'not_object':
-      return v.field ? 'frame has neither a string "collection" nor a string "type"' : 'frame must be a JSON object';
+      return v.field
+        ? 'frame has neither a string "collection" nor a string "type"'
+        : 'frame must be a JSON object';
     case 'unknown_type':
-      return `unknown ${side} frame type "${v.detail}"`;
+      return `unknown ${side} frame type "${String(v.detail).slice(0, 64)}"`;
     case 'bad_field':
       return `"${v.field}" ${RULE_SENTENCES.get(v.rule!) ?? 'breaks its rule'}`;
   }

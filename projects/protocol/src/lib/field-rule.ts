@@ -14,8 +14,10 @@ export const isString: FieldRule = (value) => typeof value === 'string';
 export const isSeq: FieldRule = (value) => Number.isSafeInteger(value) && (value as number) >= 0;
 export const isCollection: FieldRule = (value) => isText(value, 1, MAX_COLLECTION_LENGTH);
 export const isEpoch: FieldRule = (value) => isText(value, 1, MAX_EPOCH_LENGTH);
-export const isRowId: FieldRule = (value) => isText(value, 0, MAX_ID_LENGTH) || Number.isFinite(value);
-export const isCollectionList: FieldRule = (value) => isList(value, MAX_COLLECTIONS_PER_FRAME, isCollection);
+export const isRowId: FieldRule = (value) =>
+  isText(value, 0, MAX_ID_LENGTH) || Number.isFinite(value);
+export const isCollectionList: FieldRule = (value) =>
+  isList(value, MAX_COLLECTIONS_PER_FRAME, isCollection);
 export const isRowIdList: FieldRule = (value) => isList(value, MAX_IDS_PER_FRAME, isRowId);
 
 function isText(value: unknown, min: number, max: number): boolean {

@@ -45,7 +45,7 @@ export function checkTyped<T>(
   const type = frame['type'] as string;
   return Object.hasOwn(schemas, type)
     ? checkFields(frame, schemas[type])
-    : violation('unknown_type', 'type', type.slice(0, 64));
+    : violation('unknown_type', 'type', type);
 }
 
 /** The first field of `frame` that breaks `schema`, or the frame itself. */
@@ -61,6 +61,10 @@ export function checkFields<T>(frame: Record<string, unknown>, schema: FrameSche
   return { ok: true, frame: frame as T };
 }
 
-export function violation(code: DecodeErrorCode, field?: string, detail?: string | number): { ok: false; violation: Violation } {
+export function violation(
+  code: DecodeErrorCode,
+  field?: string,
+  detail?: string | number,
+): { ok: false; violation: Violation } {
   return { ok: false, violation: { code, field, detail } };
 }

@@ -20,7 +20,12 @@ export type FrameSchema = Readonly<Record<string, FieldRule>>;
  * The fields of every frame of protocol v1 (docs/protocol.md), in one place so both decoders,
  * and so both ends, apply the same rules.
  */
-export const NOTIFICATION_SCHEMA: FrameSchema = { collection: isCollection, 'op?': isString, 'id?': isRowId, 'seq?': isSeq };
+export const NOTIFICATION_SCHEMA: FrameSchema = {
+  collection: isCollection,
+  'op?': isString,
+  'id?': isRowId,
+  'seq?': isSeq,
+};
 
 const COLLECTIONS: FrameSchema = { collections: isCollectionList, 'ids?': isRowIdList };
 
