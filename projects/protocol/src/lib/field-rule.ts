@@ -6,8 +6,15 @@ import {
   MAX_IDS_PER_FRAME,
 } from './limits';
 
-/** A check of one field's value. Every rule rejects `null` and never throws, whatever the value. */
-export type FieldRule = (value: unknown) => boolean;
+/**
+ * A check of one field's value. Every rule rejects `null` and never throws, whatever the value.
+ * `base` is set on an optional rule: the rule a present value must obey.
+ */
+export type FieldRule = ((value: unknown) => boolean) & { base?: FieldRule };
+
+/** `rule`, or an absent (`undefined`) field. `null` is a value, and must obey `rule`. */
+export const optional = (rule: FieldRule): FieldRule =>
+  Object.assign((value: unknown) => value === undefined || rule(value), { base: rule });
 
 // Number.isSafeInteger and Number.isFinite do not coerce: "7" and true are rejected.
 export const isString: FieldRule = (value) => typeof value === 'string';

@@ -50,13 +50,10 @@ export function checkTyped<T>(
 
 /** The first field of `frame` that breaks `schema`, or the frame itself. */
 export function checkFields<T>(frame: Record<string, unknown>, schema: FrameSchema): FrameCheck<T> {
-  for (const name in schema) {
-    const optional = name.endsWith('?');
-    const field = optional ? name.slice(0, -1) : name;
-    const value = frame[field];
-    if (!(optional && value === undefined) && !schema[name](value)) {
-      return { ok: false, violation: { code: 'bad_field', field, rule: schema[name] } };
-    }
+  for (const field in schema) {
+    const rule = schema[field];
+    if (!rule(frame[field]))
+      return { ok: false, violation: { code: 'bad_field', field, rule: rule.base ?? rule } };
   }
   return { ok: true, frame: frame as T };
 }

@@ -8,12 +8,10 @@ import {
   isRowIdList,
   isSeq,
   isString,
+  optional,
 } from './field-rule';
 
-/**
- * The rules of a frame's fields, field name → rule. A name ending in `?` is optional: absent or
- * `undefined` passes, anything else (`null` too) must obey the rule. Unlisted fields pass through.
- */
+/** The rules of a frame's fields, field name → rule (`optional(rule)` for optional ones). Unlisted fields pass through. */
 export type FrameSchema = Readonly<Record<string, FieldRule>>;
 
 /**
@@ -22,19 +20,19 @@ export type FrameSchema = Readonly<Record<string, FieldRule>>;
  */
 export const NOTIFICATION_SCHEMA: FrameSchema = {
   collection: isCollection,
-  'op?': isString,
-  'id?': isRowId,
-  'seq?': isSeq,
+  op: optional(isString),
+  id: optional(isRowId),
+  seq: optional(isSeq),
 };
 
-const COLLECTIONS: FrameSchema = { collections: isCollectionList, 'ids?': isRowIdList };
+const COLLECTIONS: FrameSchema = { collections: isCollectionList, ids: optional(isRowIdList) };
 
 export const CONTROL_FRAME_SCHEMAS: Readonly<Record<ControlFrame['type'], FrameSchema>> = {
   welcome: { protocol: isSeq, epoch: isEpoch, seq: isSeq, heartbeat: isSeq },
-  subscribed: { collections: isCollectionList, 'ids?': isRowIdList, seq: isSeq },
+  subscribed: { collections: isCollectionList, ids: optional(isRowIdList), seq: isSeq },
   reset: { collections: isCollectionList },
   pong: {},
-  error: { code: isString, message: isString, 'collections?': isCollectionList },
+  error: { code: isString, message: isString, collections: optional(isCollectionList) },
 };
 
 export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrame['type'], FrameSchema>> = {
