@@ -201,7 +201,8 @@ export class NotificationService {
     this.#confirmed.set(new Set());
     this.#session = session;
     if (!session) return;
-    // Lingering streams were never unsubscribed on the old connection; the new one need not hear of them.
+    // Lingering streams (no consumers left) were never unsubscribed on the old connection; the
+    // new one need not hear of them: they are dropped here (#drop returns nothing, so filtered out).
     const active = [...this.#streams.values()].filter(
       (stream) => stream.refs || this.#drop(stream, false),
     );
