@@ -194,9 +194,9 @@ function onFrame(c: Client, raw: string): void {
 /** WebSocketService's #lost(), line for line, around the SDK's own policy functions. */
 function backoff(c: Client, code: number, reason: string): number {
   const p = args.reconnect!;
-  if (c.openedAt && monoMs() - c.openedAt >= p.stableAfter) c.attempt = 0;
+  if (c.openedAt && monoMs() - c.openedAt >= p.stableAfter) c.attempt = c.spread = 0;
   c.openedAt = 0;
-  if (!c.attempt) c.spread = spreadWindow(code, reason);
+  if (!c.spread && (c.spread = spreadWindow(code, reason))) c.attempt = 0;
   return backoffDelay(c.attempt++, code, p, Math.random, c.spread);
 }
 

@@ -40,9 +40,9 @@ describe('backoffDelay', () => {
       ]);
     });
 
-    it('adds up to a quarter window to a failed attempt, never less than a window', () => {
+    it('adds up to an eighth of a window to a failed attempt, never less than a window', () => {
       expect([0.2, 0.999].map((r) => backoffDelay(1, 1001, options, at(r), 8000))).toEqual([
-        8400, 9998,
+        8200, 8999,
       ]);
     });
 

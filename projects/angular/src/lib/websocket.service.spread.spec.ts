@@ -10,7 +10,7 @@ describe('WebSocketService reconnect window', () => {
     controller.accept();
     controller.socket!.drop(1001, goingAway);
     // random() is pinned at 0.5: the middle of the 6 s window, then every 6 s from there, plus
-    // an eighth of it (half of the quarter-window jitter).
+    // a sixteenth of it (half of the eighth-window jitter).
     const delays = [clock.pending[0]];
     for (let i = 0; i < 5; i++) {
       clock.tick(clock.pending[0]);
@@ -18,7 +18,7 @@ describe('WebSocketService reconnect window', () => {
       delays.push(clock.pending[0]);
     }
     // After 30 s (maxDelay) of retrying, the capped exponential of the attempts made, as before.
-    expect(delays).toEqual([3000, 6750, 6750, 6750, 6750, 8000]);
+    expect(delays).toEqual([3000, 6375, 6375, 6375, 6375, 8000]);
   });
 
   it('reconnects within a second after a 1001 with no window, then backs off as before', () => {
@@ -35,13 +35,39 @@ describe('WebSocketService reconnect window', () => {
     expect(clock.pending).toEqual([1000]);
   });
 
-  it('opens no window on a 1001 from a connection that was not stable', () => {
+  it('opens the window a 1001 names even right after a failed attempt (a proxy drop before a deploy)', () => {
     const { controller, consume, fail, clock } = setup();
     consume();
     fail();
     clock.tick(250);
     controller.accept();
     controller.socket!.drop(1001, goingAway);
-    expect(clock.pending).toEqual([500]);
+    // Without the window this would be the second attempt's capped exponential: 500 ms.
+    expect(clock.pending).toEqual([3000]);
+  });
+
+  it('counts a 1001 inside an open window as a failed attempt, so a server that keeps going away is backed off from', () => {
+    const { controller, consume, clock } = setup();
+    consume();
+    const delays: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      controller.accept();
+      controller.socket!.drop(1001, goingAway);
+      delays.push(clock.pending[0]);
+      clock.tick(clock.pending[0]);
+    }
+    expect(delays).toEqual([3000, 6375, 6375]);
+  });
+
+  it('closes the window once a connection stays up, so the next 1001 opens a new one', () => {
+    const { controller, consume, clock } = setup();
+    consume();
+    controller.accept();
+    controller.socket!.drop(1001, goingAway);
+    clock.tick(clock.pending[0]);
+    controller.accept();
+    clock.tick(10_000);
+    controller.socket!.drop(1001, 'server going away; spread=2000');
+    expect(clock.pending).toEqual([1000]);
   });
 });

@@ -277,7 +277,8 @@ export class WebSocketService {
     const reconnect = this.#options.reconnect;
     const { stableAfter, maxAttempts } = reconnect;
     // Only a connection that stayed up proves the server healthy; a flapping one keeps backing off.
-    if (this.#openedAt && this.#clock.now() - this.#openedAt >= stableAfter) this.#attempts = 0;
+    if (this.#openedAt && this.#clock.now() - this.#openedAt >= stableAfter)
+      this.#attempts = this.#spread = 0;
     this.#detach();
     if (code === CLOSE_FORBIDDEN) {
       this.#report(
@@ -306,7 +307,11 @@ export class WebSocketService {
       return this.#setState('closed');
     }
     // The window a server going away names holds for the attempts after it (backoff-delay.ts).
-    if (!this.#attempts) this.#spread = spreadWindow(code, reason);
+    // It opens on any 1001 that names one while none is open (a stable connection closes the last),
+    // even if the loss before was recent: a proxy drop just before a deploy must not cost the
+    // deploy its window. A 1001 inside an open window counts as one more failed attempt, so a
+    // server that keeps going away is still backed off from.
+    if (!this.#spread && (this.#spread = spreadWindow(code, reason))) this.#attempts = 0;
     const delay = backoffDelay(this.#attempts, code, reconnect, this.#random, this.#spread);
     this.#attempts++;
     this.#setState('reconnecting');
