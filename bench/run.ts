@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { Recorder, writeResults, type Figure, type Results } from './lib/results.ts';
+import { updateReadmeSummary } from './lib/readme-summary.ts';
 import type { Scenario } from './lib/scenario.ts';
 import { raiseFdLimit } from './lib/limits.ts';
 import { loadavg } from 'node:os';
@@ -67,6 +68,8 @@ for (const scenario of selected) {
 
 const command = `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`;
 const results = writeResults(resolve(here, 'results.json'), resolve(here, 'results.md'), { command, quick, scenarios: ran, figures, order: scenarios.map((s) => s.name) });
+// Quick figures come from smaller samples: the README keeps the last full run's.
+const readme = quick ? false : updateReadmeSummary(resolve(here, '../README.md'), results);
 const goals = results.figures.filter((f) => f.scenario in ran && f.goal);
-console.log(`\nbench: done in ${((Date.now() - started) / 1000).toFixed(1)} s; ${goals.filter((f) => f.holds).length}/${goals.length} goals hold; wrote bench/results.json and bench/results.md`);
+console.log(`\nbench: done in ${((Date.now() - started) / 1000).toFixed(1)} s; ${goals.filter((f) => f.holds).length}/${goals.length} goals hold; wrote bench/results.json and bench/results.md${readme ? ' and the table in README.md' : ''}`);
 process.exit(Object.values(ran).some((s) => s.error) ? 1 : 0);
