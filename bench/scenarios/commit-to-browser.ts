@@ -182,6 +182,8 @@ export async function commitToBrowser(opts: { seconds: number; rates: number[]; 
     await server?.stop();
     await Promise.all(clients.map((c) => c.end().catch(() => {})));
     await pool.query(`DROP TABLE IF EXISTS ${TABLE}`).catch(() => {});
+    // The table's trigger goes with it; the function notifyTriggerSql() created does not.
+    await pool.query(`DROP FUNCTION IF EXISTS changefeed_notify_${TABLE}()`).catch(() => {});
     await pool.end();
   }
 }
