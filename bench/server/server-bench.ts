@@ -3,8 +3,8 @@
  * send-per-message loop measured in the same run:
  *  - notify() call cost (median / p99 over batches of calls), in this process, no clients;
  *  - fan-out to 1,000 clients (raw-fleet.ts, split over two processes of their own): peak
- *    deliveries/s of a burst, and p50 / p99 latency over every delivery at a paced 300
- *    notifications/s (300,000 deliveries/s), from notify() to receipt on CLOCK_MONOTONIC;
+ *    deliveries/s of a burst, and p50 / p99 latency over every delivery at a paced 310
+ *    notifications/s (310,000 deliveries/s offered), from notify() to receipt on CLOCK_MONOTONIC;
  *  - server RSS per idle connection at 10,000 connections (fewer if the fd limit says so).
  * The server runs in a child process of its own, so its CPU and RSS are not the clients'.
  */
@@ -141,7 +141,10 @@ async function fanout(kind: 'changefeed' | 'ws-loop', clients: number, fleetCoun
     const serverCpuMsPer100k = ((cpu1.cpuMs - cpu0.cpuMs) / burst.received) * 100_000;
     const deliveriesPerS = burst.received / ((burst.lastAt - burst.t0) / 1000);
     log(`${kind}: burst of ${n} × ${clients} clients: ${Math.round(deliveriesPerS).toLocaleString('en')} deliveries/s, server CPU ${serverCpuMsPer100k.toFixed(1)} ms per 100k deliveries${burst.received < n * clients ? ` (INCOMPLETE: ${burst.received})` : ''}`);
-    const rate = 300;
+    // Offered a little above the goal's 300,000 deliveries/s: the measured rate spans the first
+    // send to the last delivery, so an offer of exactly 300k/s reads 299k/s even when every
+    // notification arrives on time.
+    const rate = 310;
     log(`${kind}: paced ${rate} notifications/s (load average ${loadavg()[0].toFixed(2)})…`);
     const ms = quick ? 1000 : 3000;
     const pids = [server.proc.pid!, ...fleets.workers.map((w) => w.pid)];
