@@ -16,8 +16,9 @@ export const NOTIFICATIONS_CLOCK = new InjectionToken<NotificationsClock>(
   typeof ngDevMode === 'undefined' || ngDevMode ? 'changefeed NOTIFICATIONS_CLOCK' : '',
   {
     providedIn: 'root',
+    // Date.now ignores its receiver; the timer functions must be called on the global object.
     factory: () => ({
-      now: () => Date.now(),
+      now: Date.now,
       setTimeout: (callback, ms) => setTimeout(callback, ms),
       clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
     }),

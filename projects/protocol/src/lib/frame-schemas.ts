@@ -25,7 +25,8 @@ export const NOTIFICATION_SCHEMA: FrameSchema = {
   seq: optional(isSeq),
 };
 
-const COLLECTIONS: FrameSchema = { collections: isCollectionList, ids: optional(isRowIdList) };
+// Pure, so that a bundle which checks only server frames (the SDK) drops the client schemas.
+const COLLECTIONS: FrameSchema = { collections: isCollectionList, ids: /* @__PURE__ */ optional(isRowIdList) };
 
 export const CONTROL_FRAME_SCHEMAS: Readonly<Record<ControlFrame['type'], FrameSchema>> = {
   welcome: { protocol: isSeq, epoch: isEpoch, seq: isSeq, heartbeat: isSeq },
