@@ -95,6 +95,25 @@ export function startWorker(name: string, options: { execArgv?: string[]; env?: 
 
 type Handler = (args: any) => unknown | Promise<unknown>;
 
+/**
+ * The `expect` / `collect` pair every fleet serves: `expect` starts waiting for deliveries and
+ * answers at once (so the parent can notify meanwhile), `collect` answers with what arrived.
+ */
+export function expectAndCollect<A, R>(start: (args: A) => Promise<R>): { expect: (args: A) => { armed: true }; collect: () => Promise<R | undefined> } {
+  let pending: Promise<R> | undefined;
+  return {
+    expect: (args) => {
+      pending = start(args);
+      return { armed: true };
+    },
+    collect: async () => {
+      const r = await pending;
+      pending = undefined;
+      return r;
+    },
+  };
+}
+
 /** Child side: answers the parent's calls with `handlers`, and exits when the parent goes. */
 export function serveWorker(handlers: Record<string, Handler>, onExit?: () => unknown | Promise<unknown>): void {
   process.on('message', async (msg: any) => {

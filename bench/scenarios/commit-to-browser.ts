@@ -181,9 +181,13 @@ export async function commitToBrowser(opts: { seconds: number; rates: number[]; 
     await server?.call('close', undefined, 20_000).catch(() => {});
     await server?.stop();
     await Promise.all(clients.map((c) => c.end().catch(() => {})));
+    // The table's trigger goes with it; the function notifyTriggerSql() created does not. Its
+    // name is read off the trigger rather than rebuilt from the server's naming rule.
+    const fns = await pool
+      .query<{ fn: string }>(`SELECT tgfoid::regproc::text AS fn FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal`, [TABLE])
+      .then((r) => r.rows.map((row) => row.fn), () => []);
     await pool.query(`DROP TABLE IF EXISTS ${TABLE}`).catch(() => {});
-    // The table's trigger goes with it; the function notifyTriggerSql() created does not.
-    await pool.query(`DROP FUNCTION IF EXISTS changefeed_notify_${TABLE}()`).catch(() => {});
+    for (const fn of fns) await pool.query(`DROP FUNCTION IF EXISTS ${fn}()`).catch(() => {});
     await pool.end();
   }
 }

@@ -19,7 +19,7 @@
  * Commands (bench/lib/worker.ts): connect {kind, url, n, concurrency?, addresses?} → {ready, ms};
  * expect {perClient, timeoutMs, sample?} → {armed}; collect → Collected; close.
  */
-import { serveWorker } from '../lib/worker.ts';
+import { expectAndCollect, serveWorker } from '../lib/worker.ts';
 import { monoMs } from '../lib/clock.ts';
 import { openRawClient, type RawClient } from './raw-client.ts';
 
@@ -42,7 +42,6 @@ let received = 0;
 let duplicates = 0;
 let firstAt = 0;
 let lastAt = 0;
-let pending: Promise<FleetCollected> | undefined;
 
 /** The JSON number at buf[i…) (the bytes after `"key":`); NaN if there is none. */
 function numberAt(buf: Buffer, i: number, end: number): number {
@@ -179,15 +178,7 @@ function expect(a: { perClient: number; timeoutMs: number; sample?: number }): P
 serveWorker(
   {
     connect,
-    expect: (a) => {
-      pending = expect(a);
-      return { armed: true };
-    },
-    collect: async () => {
-      const r = await pending;
-      pending = undefined;
-      return r;
-    },
+    ...expectAndCollect(expect),
     status: () => ({ open: clients.filter((c) => !c.socket.destroyed).length, received, duplicates }),
     close: () => {
       for (const c of clients) c.socket.destroy();

@@ -22,7 +22,7 @@
  */
 import WebSocket from 'ws';
 import { io, type Socket } from 'socket.io-client';
-import { serveWorker, emit } from '../lib/worker.ts';
+import { expectAndCollect, serveWorker, emit } from '../lib/worker.ts';
 import { monoMs } from '../lib/clock.ts';
 import { summarize } from '../lib/stats.ts';
 import { backoffDelay, spreadWindow } from '../../projects/angular/src/lib/backoff-delay.ts';
@@ -327,16 +327,8 @@ function expect(a: { perClient: number; timeoutMs: number; sample?: number }): P
 serveWorker(
   {
     connect: connectAll,
-    /** Starts the latency/throughput accounting; `done` resolves via `collect`. */
-    expect: (a) => {
-      pendingExpect = expect(a);
-      return { armed: true };
-    },
-    collect: async () => {
-      const r = await pendingExpect;
-      pendingExpect = undefined;
-      return r;
-    },
+    /** `expect` starts the latency/throughput accounting; `collect` answers with it. */
+    ...expectAndCollect(expect),
     /** Zero the reconnect accounting and remember when the storm began. */
     mark: () => {
       markAt = monoMs();
@@ -389,5 +381,4 @@ serveWorker(
   },
 );
 
-let pendingExpect: Promise<unknown> | undefined;
 void emit;
