@@ -31,6 +31,7 @@ export {
   CLOSE_UNAUTHENTICATED,
   CLOSE_FORBIDDEN,
 } from './lib/close-codes';
+export { goingAwayReason, reconnectWindow, MIN_RECONNECT_WINDOW, MAX_RECONNECT_WINDOW } from './lib/reconnect-window';
 export { Limits } from './lib/limits';
 export type { DecodeError, DecodeErrorCode, DecodeResult } from './lib/decode-error';
 export { checkServerFrame } from './lib/check-server-frame';

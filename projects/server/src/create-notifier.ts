@@ -1,4 +1,4 @@
-import { CloseCode, type Notification } from '@changefeed/protocol';
+import { CloseCode, goingAwayReason, type Notification } from '@changefeed/protocol';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -226,8 +226,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
     // the app, since a new epoch resets them all. 2,000 reconnects/s is what one 2-core hub
     // takes with room to spare (10,000 in about 3 s); never under a second, so a few tabs
     // return fast; at most what clients accept (99,999 ms: 200,000 connections).
-    const spread = Math.min(99_999, Math.max(1000, Math.round(sessions.size / 2)));
-    for (const s of sessions) s.close(CloseCode.GoingAway, `server going away; spread=${spread}`);
+    const reason = goingAwayReason(sessions.size / 2);
+    for (const s of sessions) s.close(CloseCode.GoingAway, reason);
     for (const s of streams) s.close();
     await Promise.all([...[...sessions].map((s) => s.whenClosed()), ...[...streams].map((s) => s.closed)]);
     await Promise.allSettled(opts.sources.map((s) => s.stop()));

@@ -1,4 +1,4 @@
-import { CLOSE_GOING_AWAY, CLOSE_UNAUTHENTICATED } from '@changefeed/protocol';
+import { CLOSE_GOING_AWAY, CLOSE_UNAUTHENTICATED, reconnectWindow } from '@changefeed/protocol';
 import type { ReconnectOptions } from './with-reconnect';
 
 /**
@@ -36,11 +36,8 @@ export function backoffDelay(
 }
 
 /**
- * The window, in ms, a close with `code` asks reconnects to be spread over: a 1001 whose reason
- * says `spread=<ms>`, 1000 to 99999 (docs/protocol.md, close codes). 0 for anything else, an
- * absent reason or a garbled one: then reconnects follow the old rules. The range is the client's
- * guard against a server that asks for a tight loop or for minutes of silence.
+ * The window, in ms, a close with `code` asks reconnects to be spread over (the protocol's
+ * `spread=<ms>` token of a 1001); 0 for anything else, an absent reason or a garbled one: then
+ * reconnects follow the old rules.
  */
-export function spreadWindow(code: number, reason = ''): number {
-  return code === CLOSE_GOING_AWAY ? +(/\bspread=(\d{4,5})\b/.exec(reason)?.[1] ?? 0) : 0;
-}
+export const spreadWindow = reconnectWindow;
