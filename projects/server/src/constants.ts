@@ -30,6 +30,10 @@ export const CLOSE_GRACE_MS = 5_000;
 export const MAX_COLLECTIONS_PER_CONNECTION = 1_000;
 /** Distinct row ids one connection may subscribe to, over all collections (`too_many` above). */
 export const MAX_IDS_PER_CONNECTION = 10_000;
+/** Commands queued behind a slow `authorize` before the connection is closed with 1013. */
+export const MAX_QUEUED_COMMANDS = 1_000;
+/** A socket's frames of one turn up to this many bytes are joined into one write; more are corked. */
+export const JOIN_WRITES_UP_TO = 65_536;
 /** Rate-limited commands tolerated (after the first `rate_limited` error) before closing with 1008. */
 export const RATE_LIMIT_STRIKES = 100;
 /** Postgres LISTEN reconnect backoff, ms: first delay and cap (full jitter). */

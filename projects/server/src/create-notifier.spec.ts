@@ -1,6 +1,6 @@
 import { CloseCode } from '@changefeed/protocol';
 import { createNotifier } from './create-notifier.js';
-import type { Source, SourceSink } from './source.js';
+import type { Source, SourceSink } from './sources/source.js';
 import { connect, onCleanup, startNotifier, subscribed, useCleanup, waitFor } from './testing/helpers.js';
 
 describe('createNotifier', () => {

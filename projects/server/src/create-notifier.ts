@@ -2,17 +2,16 @@ import { CloseCode, goingAwayReason, type Notification } from '@changefeed/proto
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { CLOSE_GRACE_MS } from './constants.js';
+import type { HubContext } from './core/context.js';
+import { Hub } from './core/hub.js';
+import { createCounters, createPrometheusRegistry, type NotifierMetrics } from './core/metrics.js';
+import { pathnameOf } from './core/pathname-of.js';
 import { ChangefeedError, ErrorCode, toError } from './errors.js';
-import { Hub } from './hub.js';
-import { createCounters, createPrometheusRegistry, type NotifierMetrics } from './metrics.js';
 import { resolveOptions, type NotifierOptions } from './options.js';
-import { abortHandshake, originAllowed, pathnameOf } from './request-guards.js';
-import { SocketSession, type SessionContext } from './socket-session.js';
-import type { SourceSink } from './source.js';
-import { serveSse, SseStream } from './sse-endpoint.js';
+import type { SourceSink } from './sources/source.js';
+import { serveSse } from './sse/sse-endpoint.js';
+import type { SseStream } from './sse/sse-stream.js';
+import { attachWebSocketEndpoint } from './websocket/websocket-endpoint.js';
 
 /** A running hub. See {@link createNotifier}. */
 export interface Notifier {
@@ -60,10 +59,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const counters = createCounters();
   const epoch = newEpoch();
   const hub = new Hub(epoch, opts.retention, counters, (e) => opts.onError(e));
-  const sessions = new Set<SocketSession>();
-  const ctx: SessionContext = { hub, options: opts, metrics: counters, onClosed: (s) => sessions.delete(s) };
+  const ctx: HubContext = { hub, options: opts, metrics: counters };
   const streams = new Set<SseStream>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload, perMessageDeflate: false, clientTracking: false });
   let registry: ReturnType<typeof createPrometheusRegistry> | undefined;
   let closing: Promise<void> | undefined;
 
@@ -74,52 +71,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     }
   });
   const ownServer = opts.server === undefined;
-
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => {});
-    if (pathnameOf(req) !== opts.path) {
-      // Other upgrade listeners (another WebSocket server, a dev proxy) may own this path.
-      if (server.listenerCount('upgrade') <= 1) {
-        counters.refused++;
-        abortHandshake(socket, 404, 'no WebSocket endpoint here');
-      }
-      return;
-    }
-    if (closing) return abortHandshake(socket, 503, 'server is shutting down');
-    if (!originAllowed(req, opts.origins)) {
-      counters.refused++;
-      return abortHandshake(socket, 403, 'origin not allowed');
-    }
-    void upgrade(req, socket, head);
-  };
-
-  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    let user: unknown;
-    let failed = false;
-    try {
-      user = opts.authenticate ? await opts.authenticate(req) : undefined;
-    } catch (e) {
-      failed = true;
-      opts.onError(new ChangefeedError(ErrorCode.AuthenticateFailed, 'authenticate() failed', { cause: e }));
-    }
-    if (closing || socket.destroyed) return void socket.destroy();
-    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      ws.on('error', (e: Error & { code?: string }) => {
-        // A protocol violation (oversize or malformed WebSocket frame): ws has sent its close
-        // frame (1009 / 1002) and stopped reading, so it would wait 30 s for the peer's. End now.
-        if (e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') counters.badFrames++;
-        (ws as unknown as { _socket?: Duplex })._socket?.end();
-        setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
-      });
-      if (failed) return ws.close(1011, 'authentication failed');
-      if (user === null) {
-        counters.unauthenticated++;
-        return ws.close(CloseCode.Unauthenticated, 'unauthenticated');
-      }
-      const session = new SocketSession(ws, user, ctx);
-      sessions.add(session);
-    });
-  }
+  const websocket = attachWebSocketEndpoint(server, ctx);
 
   function handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     const path = pathnameOf(req);
@@ -178,23 +130,6 @@ export function createNotifier(options: NotifierOptions): Notifier {
     },
   };
 
-  server.on('upgrade', onUpgrade);
-
-  let heartbeat: NodeJS.Timeout | undefined;
-  if (opts.heartbeat > 0) {
-    heartbeat = setInterval(() => {
-      for (const s of sessions) {
-        if (!s.alive) {
-          s.ws.terminate();
-          continue;
-        }
-        s.alive = false;
-        s.ws.ping();
-      }
-    }, opts.heartbeat);
-    heartbeat.unref();
-  }
-
   const listening = ownServer
     ? new Promise<void>((resolve, reject) => {
         const onError = (e: Error) => reject(new ChangefeedError(ErrorCode.Server, `cannot listen on port ${opts.port}: ${e.message}`, { cause: e }));
@@ -218,7 +153,6 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   async function close(): Promise<void> {
     hub.closed = true;
-    clearInterval(heartbeat);
     // Deliver what was notified before close() first.
     hub.flush();
     // The reason names the window clients spread their reconnects over (docs/protocol.md, close
@@ -226,23 +160,17 @@ export function createNotifier(options: NotifierOptions): Notifier {
     // the app, since a new epoch resets them all. 2,000 reconnects/s is what one 2-core hub
     // takes with room to spare (10,000 in about 3 s); never under a second, so a few tabs
     // return fast; at most what clients accept (99,999 ms: 200,000 connections).
-    const reason = goingAwayReason(sessions.size / 2);
-    for (const s of sessions) s.close(CloseCode.GoingAway, reason);
+    const reason = goingAwayReason(websocket.size / 2);
     for (const s of streams) s.close();
-    await Promise.all([...[...sessions].map((s) => s.whenClosed()), ...[...streams].map((s) => s.closed)]);
+    await Promise.all([websocket.closeAll(CloseCode.GoingAway, reason), ...[...streams].map((s) => s.closed)]);
     await Promise.allSettled(opts.sources.map((s) => s.stop()));
-    // Only now: until here onUpgrade answers every upgrade 503 at once. Without a listener, Node
-    // hands an upgrade to the request handler, which an app's server may never answer: clients
-    // reconnecting early would hang until the process exits, then all fail at the same moment
-    // and come back together, the stampede the window above is meant to prevent.
-    server.off('upgrade', onUpgrade);
+    await websocket.detach();
     if (ownServer) {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
     }
-    await new Promise<void>((resolve) => wss.close(() => resolve()));
   }
 
   return {

@@ -4,16 +4,16 @@
 export { createNotifier } from './create-notifier.js';
 export type { Notifier } from './create-notifier.js';
 export type { NotifierOptions } from './options.js';
-export type { NotifierMetrics } from './metrics.js';
-export type { Source, SourceSink } from './source.js';
-export { pgliteSource } from './pglite-source.js';
-export type { PgliteSourceOptions, PGliteLike } from './pglite-source.js';
-export { postgresSource } from './postgres-source.js';
-export type { PostgresSourceOptions } from './postgres-source.js';
-export { notifyTriggerSql } from './notify-trigger-sql.js';
-export type { NotifyTriggerOptions } from './notify-trigger-sql.js';
-export { installNotifyTrigger } from './install-notify-trigger.js';
-export type { SqlRunner } from './install-notify-trigger.js';
+export type { NotifierMetrics } from './core/metrics.js';
+export type { Source, SourceSink } from './sources/source.js';
+export { pgliteSource } from './sources/pglite-source.js';
+export type { PgliteSourceOptions, PGliteLike } from './sources/pglite-source.js';
+export { postgresSource } from './sources/postgres-source.js';
+export type { PostgresSourceOptions } from './sources/postgres-source.js';
+export { notifyTriggerSql } from './sources/notify-trigger-sql.js';
+export type { NotifyTriggerOptions } from './sources/notify-trigger-sql.js';
+export { installNotifyTrigger } from './sources/install-notify-trigger.js';
+export type { SqlRunner } from './sources/install-notify-trigger.js';
 export { ChangefeedError, ChangefeedTypeError, ErrorCode } from './errors.js';
 export {
   DEFAULT_PATH,

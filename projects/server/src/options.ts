@@ -10,7 +10,7 @@ import {
   DEFAULT_SSE_PATH,
 } from './constants.js';
 import { ChangefeedTypeError, ErrorCode } from './errors.js';
-import type { Source } from './source.js';
+import type { Source } from './sources/source.js';
 
 /**
  * Options of {@link createNotifier}. Every field is optional except one of `server` / `port`.

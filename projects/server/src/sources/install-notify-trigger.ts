@@ -1,4 +1,4 @@
-import { ChangefeedTypeError, ErrorCode } from './errors.js';
+import { ChangefeedTypeError, ErrorCode } from '../errors.js';
 import { notifyTriggerSql, type NotifyTriggerOptions } from './notify-trigger-sql.js';
 
 /** A pg Client/Pool (`query`) or a PGlite instance (`exec`, which runs several statements). */

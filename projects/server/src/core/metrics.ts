@@ -40,6 +40,12 @@ export interface NotifierMetrics {
 
 export type MetricName = keyof NotifierMetrics;
 
+/** What the hub reads from its own state when a snapshot is taken, rather than counting. */
+type Derived = 'head' | 'buffered';
+
+/** The numbers the hub and the transports bump as things happen. */
+export type Counters = Omit<NotifierMetrics, Derived>;
+
 const GAUGES: MetricName[] = ['connections', 'sseConnections', 'subscriptions', 'head', 'buffered'];
 
 const HELP: Record<MetricName, string> = {
@@ -62,9 +68,11 @@ const HELP: Record<MetricName, string> = {
   buffered: 'Notifications held in the replay buffer',
 };
 
-export function createCounters(): NotifierMetrics {
-  const m = {} as NotifierMetrics;
-  for (const key of Object.keys(HELP) as MetricName[]) m[key] = 0;
+const DERIVED: readonly MetricName[] = ['head', 'buffered'] satisfies Derived[];
+
+export function createCounters(): Counters {
+  const m = {} as Counters;
+  for (const key of Object.keys(HELP) as MetricName[]) if (!DERIVED.includes(key)) m[key as keyof Counters] = 0;
   return m;
 }
 

@@ -1,6 +1,6 @@
 import { encodeFrame, type Notification } from '@changefeed/protocol';
-import { ChangefeedError, ChangefeedTypeError, ErrorCode } from './errors.js';
-import type { NotifierMetrics } from './metrics.js';
+import { ChangefeedError, ChangefeedTypeError, ErrorCode } from '../errors.js';
+import type { Counters } from './metrics.js';
 import { RingBuffer } from './ring-buffer.js';
 import { idKey, validateNotification } from './validate-notification.js';
 
@@ -14,7 +14,10 @@ export interface Entry {
   json: string | undefined;
   /** The caller's object until it is serialised. */
   n: Notification | undefined;
-  /** `json` as a complete WebSocket text frame, made on first delivery and written to every socket. */
+  /**
+   * A transport's cached wire form of `json` (the WebSocket transport keeps its frame here, made
+   * on first delivery and written to every socket); the hub never reads it.
+   */
   frame: Buffer | undefined;
   /** When it was fanned out (ms since epoch); 0 until then. */
   at: number;
@@ -49,15 +52,12 @@ export class Hub {
   private readonly index = new Map<string, Set<Subscriber>>();
   private readonly all = new Set<Subscriber>();
   private readonly touched: Subscriber[] = [];
-  /** The last joined(): most sockets of a turn get the same frames, so one copy serves them all. */
-  private joinedParts: Buffer[] | undefined;
-  private joinedBuffer: Buffer | undefined;
   closed = false;
 
   constructor(
     readonly epoch: string,
     private readonly retention: { count: number; ms: number },
-    private readonly metrics: NotifierMetrics,
+    private readonly metrics: Counters,
     private readonly onError: (e: Error) => void = () => {},
   ) {
     this.ring = new RingBuffer(retention.count);
@@ -98,42 +98,6 @@ export class Hub {
       e.json = encodeFrame({ collection: n.collection, ...(typeof n.op === 'string' ? { op: n.op } : {}), ...(n.id !== undefined ? { id: n.id } : {}), seq: e.seq });
     }
     return e.json;
-  }
-
-  /** The entry as an unmasked, final WebSocket text frame (header + UTF-8 payload). */
-  frame(e: Entry): Buffer {
-    if (e.frame !== undefined) return e.frame;
-    const text = this.json(e);
-    const len = Buffer.byteLength(text);
-    const head = len < 126 ? 2 : len < 65_536 ? 4 : 10;
-    const frame = Buffer.allocUnsafe(head + len);
-    frame[0] = 0x81; // FIN + text
-    if (head === 2) frame[1] = len;
-    else if (head === 4) {
-      frame[1] = 126;
-      frame.writeUInt16BE(len, 2);
-    } else {
-      frame[1] = 127;
-      frame.writeBigUInt64BE(BigInt(len), 2);
-    }
-    frame.write(text, head, 'utf8');
-    return (e.frame = frame);
-  }
-
-  /**
-   * `parts` (frames from frame()) as one buffer, for one write. Made once per distinct sequence
-   * of frames, not once per socket: in a turn with several notifications every subscriber of
-   * them usually gets the same frames. The caller must not change `parts` afterwards.
-   */
-  joined(parts: Buffer[], bytes: number): Buffer {
-    const last = this.joinedParts;
-    if (last !== undefined && last.length === parts.length) {
-      let i = 0;
-      while (i < parts.length && last[i] === parts[i]) i++;
-      if (i === parts.length) return this.joinedBuffer!;
-    }
-    this.joinedParts = parts;
-    return (this.joinedBuffer = Buffer.concat(parts, bytes));
   }
 
   /** A source lost notifications: reset every subscriber and refuse resumes across this point. */
@@ -234,6 +198,5 @@ export class Hub {
     const touched = this.touched;
     for (let i = 0; i < touched.length; i++) touched[i].endTurn();
     touched.length = 0;
-    this.joinedParts = this.joinedBuffer = undefined;
   }
 }

@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { installNotifyTrigger } from './install-notify-trigger.js';
 import { pgliteSource } from './pglite-source.js';
-import { startNotifier, subscribed, useCleanup, waitFor } from './testing/helpers.js';
+import { startNotifier, subscribed, useCleanup, waitFor } from '../testing/helpers.js';
 
 describe('pgliteSource', () => {
   useCleanup();
@@ -45,7 +45,7 @@ describe('pgliteSource', () => {
 
   it('works with the generic trigger of sql/notify-trigger.sql', async () => {
     const { readFileSync } = await import('node:fs');
-    await db.exec(readFileSync(new URL('../sql/notify-trigger.sql', import.meta.url), 'utf8'));
+    await db.exec(readFileSync(new URL('../../sql/notify-trigger.sql', import.meta.url), 'utf8'));
     await db.exec(`CREATE TABLE posts (post_id int PRIMARY KEY);
       CREATE TRIGGER changefeed_posts AFTER INSERT OR UPDATE OR DELETE ON posts FOR EACH ROW EXECUTE FUNCTION changefeed_notify('articles', 'generic', 'post_id')`);
     const got: unknown[] = [];

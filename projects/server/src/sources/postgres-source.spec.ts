@@ -2,7 +2,7 @@ import net from 'node:net';
 import pg from 'pg';
 import { installNotifyTrigger } from './install-notify-trigger.js';
 import { postgresSource } from './postgres-source.js';
-import { startNotifier, subscribed, useCleanup, waitFor } from './testing/helpers.js';
+import { startNotifier, subscribed, useCleanup, waitFor } from '../testing/helpers.js';
 
 const URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 // Unique per run: parallel runs on one Postgres must not hear each other.

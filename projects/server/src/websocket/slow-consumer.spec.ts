@@ -1,6 +1,6 @@
 import { CloseCode } from '@changefeed/protocol';
 import type { Socket } from 'node:net';
-import { startNotifier, subscribed, useCleanup, waitFor } from './testing/helpers.js';
+import { startNotifier, subscribed, useCleanup, waitFor } from '../testing/helpers.js';
 
 describe('slow consumers', () => {
   useCleanup();
@@ -29,5 +29,24 @@ describe('slow consumers', () => {
     expect(await stalled.closed).toBe(CloseCode.TryLater);
     expect(stalled.notifications.length).toBeLessThan(sent);
     expect(healthy.closeCode).toBeUndefined();
+  });
+});
+
+describe('the outgoing budget (maxBuffered) on control replies', () => {
+  useCleanup();
+
+  it('closes with 1013 a client that floods subscribes and never reads the subscribed replies', async () => {
+    const { url, notifier } = await startNotifier({ maxBuffered: 64 * 1024, rateLimit: { commands: 100_000, perMs: 1_000 } });
+    const c = await subscribed(url, ['a']);
+    (c.ws as unknown as { _socket: Socket })._socket.pause();
+    // ~50 KB per command, echoed in each `subscribed`: the replies outgrow the kernel's buffers.
+    const ids = Array.from({ length: 1_000 }, (_, i) => `${i}`.padStart(48, 'x'));
+    for (let i = 0; i < 400 && c.closeCode === undefined && notifier.metrics().drops === 0; i++) {
+      c.send({ type: 'subscribe', collections: ['a'], ids });
+      await new Promise((r) => setImmediate(r));
+    }
+    await waitFor(() => notifier.metrics().drops === 1, 'the flooding client to be dropped', 10_000, () => `metrics ${JSON.stringify(notifier.metrics())}`);
+    (c.ws as unknown as { _socket: Socket })._socket.resume();
+    expect(await c.closed).toBe(CloseCode.TryLater);
   });
 });

@@ -1,5 +1,5 @@
 import { Limits, type Notification } from '@changefeed/protocol';
-import { ChangefeedTypeError, ErrorCode } from './errors.js';
+import { ChangefeedTypeError, ErrorCode } from '../errors.js';
 
 function invalid(message: string): never {
   throw new ChangefeedTypeError(ErrorCode.InvalidNotification, `notify(): ${message}`);

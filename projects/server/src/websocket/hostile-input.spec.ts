@@ -1,7 +1,7 @@
 import { CloseCode, Limits } from '@changefeed/protocol';
-import invalidGolden from '../../protocol/golden/client-invalid.json' with { type: 'json' };
-import validGolden from '../../protocol/golden/client-frames.json' with { type: 'json' };
-import { connect, startNotifier, subscribed, useCleanup, waitFor, type TestClient } from './testing/helpers.js';
+import invalidGolden from '../../../protocol/golden/client-invalid.json' with { type: 'json' };
+import validGolden from '../../../protocol/golden/client-frames.json' with { type: 'json' };
+import { connect, startNotifier, subscribed, useCleanup, waitFor, type TestClient } from '../testing/helpers.js';
 
 /** Frames a hostile or broken client may send; each must get `error {bad_request}` and nothing else. */
 const HOSTILE: { name: string; raw: string }[] = [

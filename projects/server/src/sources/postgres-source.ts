@@ -5,8 +5,8 @@ import {
   PG_PROBE_TIMEOUT_MS,
   PG_RECONNECT_MAX_MS,
   PG_RECONNECT_MIN_MS,
-} from './constants.js';
-import { ChangefeedError, ChangefeedTypeError, ErrorCode, toError } from './errors.js';
+} from '../constants.js';
+import { ChangefeedError, ChangefeedTypeError, ErrorCode, toError } from '../errors.js';
 import { checkChannel, parsePayload } from './parse-payload.js';
 import type { Source, SourceSink } from './source.js';
 

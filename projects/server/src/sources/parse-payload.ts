@@ -1,6 +1,6 @@
 import type { Notification } from '@changefeed/protocol';
-import { PG_MAX_IDENTIFIER } from './constants.js';
-import { ChangefeedError, ChangefeedTypeError, ErrorCode } from './errors.js';
+import { PG_MAX_IDENTIFIER } from '../constants.js';
+import { ChangefeedError, ChangefeedTypeError, ErrorCode } from '../errors.js';
 
 /**
  * Turns a NOTIFY payload into a notification: the trigger's JSON `{collection, op, id}`, or a

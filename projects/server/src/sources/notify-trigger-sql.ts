@@ -1,6 +1,6 @@
 import { Limits } from '@changefeed/protocol';
-import { DEFAULT_CHANNEL, PG_MAX_IDENTIFIER } from './constants.js';
-import { ChangefeedTypeError, ErrorCode } from './errors.js';
+import { DEFAULT_CHANNEL, PG_MAX_IDENTIFIER } from '../constants.js';
+import { ChangefeedTypeError, ErrorCode } from '../errors.js';
 import { checkChannel } from './parse-payload.js';
 
 export interface NotifyTriggerOptions {

@@ -1,5 +1,5 @@
-import { DEFAULT_CHANNEL } from './constants.js';
-import { ChangefeedTypeError, ErrorCode } from './errors.js';
+import { DEFAULT_CHANNEL } from '../constants.js';
+import { ChangefeedTypeError, ErrorCode } from '../errors.js';
 import { checkChannel, parsePayload } from './parse-payload.js';
 import type { Source } from './source.js';
 

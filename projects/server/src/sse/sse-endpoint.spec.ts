@@ -1,4 +1,4 @@
-import { startNotifier, useCleanup, waitFor, onCleanup } from './testing/helpers.js';
+import { startNotifier, useCleanup, waitFor, onCleanup } from '../testing/helpers.js';
 
 interface SseEvent {
   id?: string;
@@ -87,7 +87,7 @@ describe('SSE endpoint', () => {
   });
 
   it('forwards a source reset as event: reset', async () => {
-    let sink!: import('./source.js').SourceSink;
+    let sink!: import('../sources/source.js').SourceSink;
     const { http, notifier } = await startNotifier({ sources: [{ start: async (x) => void (sink = x), stop: async () => {} }] });
     const s = await open(`${http}/events?collections=a`);
     await waitFor(() => notifier.metrics().sseConnections === 1, 'stream registered');

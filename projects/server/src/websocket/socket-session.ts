@@ -1,30 +1,37 @@
-import type { RowId } from '@changefeed/protocol';
 import {
   CloseCode,
   decodeClientFrame,
   encodeFrame,
   PROTOCOL_VERSION,
+  type RowId,
   type ServerFrame,
   type SubscribeFrame,
   type UnsubscribeFrame,
   type ResumeFrame,
 } from '@changefeed/protocol';
-import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { CLOSE_GRACE_MS, MAX_COLLECTIONS_PER_CONNECTION, MAX_IDS_PER_CONNECTION, RATE_LIMIT_STRIKES } from './constants.js';
-import { ChangefeedError, ErrorCode, toError } from './errors.js';
-import type { Entry, Hub, Subscriber } from './hub.js';
-import type { NotifierMetrics } from './metrics.js';
-import type { ResolvedOptions } from './options.js';
-import { RateLimiter } from './rate-limiter.js';
-import { Subscriptions } from './subscriptions.js';
+import {
+  CLOSE_GRACE_MS,
+  MAX_COLLECTIONS_PER_CONNECTION,
+  MAX_IDS_PER_CONNECTION,
+  MAX_QUEUED_COMMANDS,
+  RATE_LIMIT_STRIKES,
+} from '../constants.js';
+import { toError } from '../errors.js';
+import { authorizeCollections, type Verdicts } from '../core/authorization.js';
+import type { HubContext } from '../core/context.js';
+import type { Entry, Subscriber } from '../core/hub.js';
+import { overBudget } from '../core/outgoing-budget.js';
+import { RateLimiter } from '../core/rate-limiter.js';
+import { Subscriptions } from '../core/subscriptions.js';
+import type { Beating } from './heartbeat.js';
+import { FrameJoiner, RawFrameWriter, textFrame } from './raw-frame-writer.js';
 
-/** What a session needs from its notifier. */
-export interface SessionContext {
-  hub: Hub;
-  options: ResolvedOptions;
-  metrics: NotifierMetrics;
-  /** Called once when a WebSocket session has closed. */
+/** What a session needs from the WebSocket endpoint. */
+export interface SessionContext extends HubContext {
+  /** Joins frames once per turn for every socket that gets the same ones. */
+  joiner: FrameJoiner;
+  /** Called once when the session has closed. */
   onClosed(session: SocketSession): void;
 }
 
@@ -36,15 +43,12 @@ interface HeldReset {
 const RATE_LIMITED = Symbol('rate limited');
 type Inbound = Buffer | string | typeof RATE_LIMITED;
 
-/** Commands queued behind a slow `authorize` before the connection is dropped with 1013. */
-const MAX_QUEUED_COMMANDS = 1_000;
-
 /**
  * One WebSocket connection: processes its frames strictly in order (authorize may be async),
  * holds live deliveries back while frames are pending, and never sends a seq at or below the
  * last one it sent (its cursor).
  */
-export class SocketSession implements Subscriber {
+export class SocketSession implements Subscriber, Beating {
   /** Last seq written to this socket. */
   private cursor = 0;
   private readonly subs = new Subscriptions();
@@ -60,15 +64,17 @@ export class SocketSession implements Subscriber {
   private readonly limiter: RateLimiter;
   private strikes = 0;
   /** Cleared by the heartbeat, set by any sign of life. */
-  alive = true;
+  private alive = true;
+  private readonly writer: RawFrameWriter;
   private isClosed = false;
   private closeWaiters: (() => void)[] | undefined;
 
   constructor(
-    readonly ws: WebSocket,
+    private readonly ws: WebSocket,
     private readonly user: unknown,
     private readonly ctx: SessionContext,
   ) {
+    this.writer = new RawFrameWriter(ws);
     this.limiter = new RateLimiter(ctx.options.rateLimit.commands, ctx.options.rateLimit.perMs);
     ctx.metrics.connections++;
     ctx.hub.add(this);
@@ -98,9 +104,11 @@ export class SocketSession implements Subscriber {
     return new Promise((resolve) => (this.closeWaiters ??= []).push(resolve));
   }
 
-  /** Subscribed collections. */
-  collections(): IterableIterator<string> {
-    return this.subs.collections();
+  /** Called by the heartbeat: terminates a peer silent since the last beat, pings the others. */
+  beat(): void {
+    if (!this.alive) return void this.ws.terminate();
+    this.alive = false;
+    this.ws.ping();
   }
 
   /** Closes with a code; a peer that does not complete the close handshake is terminated. */
@@ -219,52 +227,18 @@ export class SocketSession implements Subscriber {
       });
       return undefined;
     }
-    const authorize = this.ctx.options.authorize;
-    if (!authorize) {
-      this.apply(collections, ids, collections.map(() => true));
-      return undefined;
-    }
-    let async = false;
-    const verdicts = collections.map((c) => {
-      try {
-        const v = authorize(this.user, c, ids);
-        if (v && typeof (v as Promise<boolean>).then === 'function') {
-          async = true;
-          return Promise.resolve(v).catch((e: unknown) => e instanceof Error ? e : toError(e));
-        }
-        return v;
-      } catch (e) {
-        return toError(e);
-      }
-    });
-    if (!async) {
-      this.apply(collections, ids, verdicts as (boolean | Error)[]);
-      return undefined;
-    }
-    return Promise.all(verdicts).then((v) => {
-      if (!this.closing) this.apply(collections, ids, v);
+    const verdicts = authorizeCollections(this.ctx, this.user, collections, ids);
+    if (!(verdicts instanceof Promise)) return void this.apply(ids, verdicts);
+    return verdicts.then((v) => {
+      if (!this.closing) this.apply(ids, v);
     });
   }
 
-  private apply(collections: string[], ids: RowId[] | undefined, verdicts: (boolean | Error)[]): void {
-    const allowed: string[] = [];
-    const denied: string[] = [];
-    const failed: string[] = [];
-    collections.forEach((c, i) => {
-      const v = verdicts[i];
-      if (v instanceof Error) {
-        failed.push(c);
-        this.ctx.options.onError(new ChangefeedError(ErrorCode.AuthorizeFailed, `authorize() failed for "${c}"`, { cause: v }));
-      } else if (v === true) allowed.push(c);
-      else denied.push(c);
-    });
+  private apply(ids: RowId[] | undefined, { allowed, denied, failed }: Verdicts): void {
     const head = this.ctx.hub.head;
     for (const c of allowed) if (this.subs.add(c, ids, head)) this.ctx.hub.indexUnder(this, c);
     if (allowed.length > 0) this.send({ type: 'subscribed', collections: allowed, ...(ids ? { ids } : {}), seq: head });
-    if (denied.length > 0) {
-      this.ctx.metrics.forbidden += denied.length;
-      this.send({ type: 'error', code: 'forbidden', message: 'not authorized for these collections', collections: denied });
-    }
+    if (denied.length > 0) this.send({ type: 'error', code: 'forbidden', message: 'not authorized for these collections', collections: denied });
     if (failed.length > 0) {
       this.send({ type: 'error', code: 'internal', message: 'authorization failed; try again later', collections: failed });
     }
@@ -308,7 +282,10 @@ export class SocketSession implements Subscriber {
   private hold(item: Entry | HeldReset): void {
     const held = (this.held ??= []);
     held.push(item);
-    if (held.length > this.ctx.options.retention.count) this.drop('too many held notifications');
+    if (held.length > this.ctx.options.retention.count) {
+      this.ctx.metrics.drops++;
+      this.drop('too many held notifications');
+    }
   }
 
   /** Sends what was held back while frames were processed, in order, through the usual filters. */
@@ -326,19 +303,14 @@ export class SocketSession implements Subscriber {
   }
 
   private write(e: Entry): void {
-    const frame = this.ctx.hub.frame(e);
+    const frame = (e.frame ??= textFrame(this.ctx.hub.json(e)));
     (this.out ??= []).push(frame);
     this.outBytes += frame.length;
     this.cursor = e.seq;
     this.ctx.metrics.deliveries++;
   }
 
-  /**
-   * Writes this turn's frames to the socket at once. The frames are prepared once per
-   * notification (server frames are unmasked, so the bytes are the same for every socket) and go
-   * straight to the TCP socket: one write per socket per turn instead of two per message through
-   * ws's Sender. Safe because permessage-deflate is off, so the Sender never queues.
-   */
+  /** Writes this turn's frames to the socket at once (see raw-frame-writer.ts). */
   endTurn(): void {
     const out = this.out;
     if (out === undefined) return;
@@ -347,20 +319,12 @@ export class SocketSession implements Subscriber {
     this.outBytes = 0;
     // A socket whose close handshake has begun must not get data frames after its close frame.
     if (this.ws.readyState !== 1) return;
-    const socket = (this.ws as unknown as { _socket: Socket })._socket;
-    if (out.length === 1) socket.write(out[0]);
-    else if (bytes <= 65_536) socket.write(this.ctx.hub.joined(out, bytes));
-    else {
-      socket.cork();
-      for (const b of out) socket.write(b);
-      socket.uncork();
-    }
-    if (this.ws.bufferedAmount > this.ctx.options.maxBuffered) this.drop('slow consumer');
+    this.writer.write(out, bytes, this.ctx.joiner);
+    if (overBudget(this.ws.bufferedAmount, this.ctx)) this.drop('slow consumer');
   }
 
   private drop(reason: string): void {
     if (this.closing) return;
-    this.ctx.metrics.drops++;
     this.close(CloseCode.TryLater, reason);
   }
 
@@ -371,9 +335,16 @@ export class SocketSession implements Subscriber {
     this.send({ type: 'reset', collections });
   }
 
+  /**
+   * Control frames take the notifications' path: queued behind this turn's frames (order kept),
+   * written at once, and counted against the same `maxBuffered` bound, so a client that floods
+   * commands and never reads the replies is dropped like any slow consumer.
+   */
   private send(frame: ServerFrame): void {
-    // Keep order with frames batched for this turn.
-    if (this.out !== undefined) this.endTurn();
-    this.ws.send(encodeFrame(frame));
+    if (this.closing) return;
+    const bytes = textFrame(encodeFrame(frame));
+    (this.out ??= []).push(bytes);
+    this.outBytes += bytes.length;
+    this.endTurn();
   }
 }

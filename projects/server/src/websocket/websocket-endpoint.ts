@@ -1,0 +1,96 @@
+import { CloseCode } from '@changefeed/protocol';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE_GRACE_MS } from '../constants.js';
+import { authenticateRequest } from '../core/authorization.js';
+import type { HubContext } from '../core/context.js';
+import { originAllowed } from '../core/origin-policy.js';
+import { pathnameOf } from '../core/pathname-of.js';
+import { abortHandshake } from './abort-handshake.js';
+import { startHeartbeat } from './heartbeat.js';
+import { endSocket, FrameJoiner } from './raw-frame-writer.js';
+import { SocketSession } from './socket-session.js';
+
+/** The WebSocket transport of one notifier, attached to its http.Server's `upgrade` event. */
+export interface WebSocketEndpoint {
+  /** Open sessions. */
+  readonly size: number;
+  /** Answers every upgrade 503 from now on and closes every session with `code`; resolves when all have closed. */
+  closeAll(code: number, reason: string): Promise<void>;
+  /** Stops listening for upgrades (after closeAll). */
+  detach(): Promise<void>;
+}
+
+/**
+ * Upgrade handling (path, origin, authentication; refusals as HTTP statuses before any WebSocket
+ * exists), the sessions and their heartbeat.
+ */
+export function attachWebSocketEndpoint(server: Server, ctx: HubContext): WebSocketEndpoint {
+  const { options, metrics } = ctx;
+  const sessions = new Set<SocketSession>();
+  const joiner = new FrameJoiner();
+  const sessionCtx = { ...ctx, joiner, onClosed: (s: SocketSession) => sessions.delete(s) };
+  // perMessageDeflate off: raw-frame-writer.ts relies on it.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false, clientTracking: false });
+  const stopHeartbeat = startHeartbeat(sessions, options.heartbeat);
+  let closing = false;
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    if (pathnameOf(req) !== options.path) {
+      // Other upgrade listeners (another WebSocket server, a dev proxy) may own this path.
+      if (server.listenerCount('upgrade') <= 1) {
+        metrics.refused++;
+        abortHandshake(socket, 404, 'no WebSocket endpoint here');
+      }
+      return;
+    }
+    if (closing) return abortHandshake(socket, 503, 'server is shutting down');
+    if (!originAllowed(req, options.origins)) {
+      metrics.refused++;
+      return abortHandshake(socket, 403, 'origin not allowed');
+    }
+    void upgrade(req, socket, head);
+  };
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const auth = await authenticateRequest(req, ctx);
+    if (closing || socket.destroyed) return void socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      ws.on('error', (e: Error & { code?: string }) => {
+        // A protocol violation (oversize or malformed WebSocket frame): ws has sent its close
+        // frame (1009 / 1002 / 1007) and stopped reading. End now rather than wait for the peer.
+        if (e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') metrics.badFrames++;
+        endSocket(ws);
+        setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+      });
+      if (!auth.ok) {
+        return auth.reason === 'failed' ? ws.close(1011, 'authentication failed') : ws.close(CloseCode.Unauthenticated, 'unauthenticated');
+      }
+      sessions.add(new SocketSession(ws, auth.user, sessionCtx));
+    });
+  }
+
+  server.on('upgrade', onUpgrade);
+
+  return {
+    get size() {
+      return sessions.size;
+    },
+    async closeAll(code, reason) {
+      closing = true;
+      stopHeartbeat();
+      for (const s of sessions) s.close(code, reason);
+      await Promise.all([...sessions].map((s) => s.whenClosed()));
+    },
+    async detach() {
+      // Only after closeAll: until here every upgrade is answered 503 at once. Without a
+      // listener, Node hands an upgrade to the request handler, which an app's server may never
+      // answer: clients reconnecting early would hang until the process exits, then all fail at
+      // the same moment and come back together, the stampede the 1001 window is meant to prevent.
+      server.off('upgrade', onUpgrade);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
