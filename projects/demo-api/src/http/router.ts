@@ -56,7 +56,7 @@ export class Router {
         continue;
       }
       const params = Object.fromEntries(
-        route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
+        route.names.map((name, i) => [name, decodeSegment(match[i + 1]!, name)]),
       );
       const reply = await route.handler({ req, url, params });
       sendJson(res, reply.status, reply.body, reply.headers);
@@ -74,5 +74,14 @@ export class Router {
       );
     }
     throw ApiError.notFound(`route ${req.method} ${url.pathname}`);
+  }
+}
+
+/** A path segment without its percent-encoding; `%ZZ` or a lone `%E0` is a 400 naming the segment. */
+function decodeSegment(segment: string, name: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw ApiError.invalidField(name, `${JSON.stringify(segment)} is not valid percent-encoding`);
   }
 }

@@ -53,6 +53,7 @@ describe('forum routes', () => {
       { name: 'x', containerId: 'one' },
       { name: 'x', containerId: 1.5 },
       { name: 'x', containerId: 999999 },
+      { name: 'x', containerId: String(home) }, // a digit string is the wrong type, as the README says
     ]) {
       const answer = await t.request('POST', '/api/forums', body);
       expect(answer.status).withContext(JSON.stringify(body)).toBe(400);
@@ -125,6 +126,9 @@ describe('forum routes', () => {
       expect(answer.status).withContext(JSON.stringify(body)).toBe(400);
       expect(answer.body.error.field).toBe('count');
     }
+    const asString = await t.request('POST', '/api/forums/burst', { containerId: String(home) });
+    expect(asString.status).toBe(400);
+    expect(asString.body.error.field).toBe('containerId');
     const missing = await t.request('POST', '/api/forums/burst', { containerId: 999999, count: 3 });
     expect(missing.status).toBe(400);
     expect(missing.body.error.field).toBe('containerId');
