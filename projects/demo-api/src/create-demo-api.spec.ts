@@ -65,6 +65,16 @@ describe('createDemoApi', () => {
       }
     });
 
+    it('answers a body that is not UTF-8 with 400 invalid_json, not a name full of U+FFFD', async () => {
+      const answer = await fetch(`${t.api.url}/api/containers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new Uint8Array(Buffer.from('{"name":"\xff\xfe"}', 'latin1')),
+      });
+      expect(answer.status).toBe(400);
+      expect(((await answer.json()) as any).error.code).toBe('invalid_json');
+    });
+
     it('answers a body that is not application/json with 415', async () => {
       const answer = await t.request('POST', '/api/containers', undefined, {
         raw: 'name=x',

@@ -4,6 +4,9 @@ import { ApiError } from './api-error';
 /** Larger bodies are refused with 413: every demo request body is a few dozen bytes. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/** JSON is UTF-8 (RFC 8259): bytes that are not are refused, not stored as U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
  * Reads the request body as one JSON object. Requiring `application/json` also keeps plain HTML
  * forms on other origins from posting here without a CORS preflight.
@@ -21,7 +24,7 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   let value: unknown;
   try {
-    value = JSON.parse((await readBody(req)).toString('utf8'));
+    value = JSON.parse(UTF8.decode(await readBody(req)));
   } catch (error) {
     if (error instanceof ApiError) throw error;
     throw new ApiError(400, 'invalid_json', `body is not valid JSON: ${(error as Error).message}`);

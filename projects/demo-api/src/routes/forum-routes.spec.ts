@@ -116,6 +116,14 @@ describe('forum routes', () => {
     expect((await t.request('GET', `/api/forums?containerId=${container}`)).body.length).toBe(500);
   });
 
+  it('answers other methods on /api/forums/burst with 405 Allow: POST, not as an id', async () => {
+    for (const method of ['GET', 'PATCH', 'DELETE']) {
+      const answer = await t.request(method, '/api/forums/burst');
+      expect(answer.status).withContext(method).toBe(405);
+      expect(answer.headers.get('allow')).withContext(method).toBe('POST');
+    }
+  });
+
   it('validates the burst: count range and an existing container', async () => {
     for (const body of [
       { containerId: home, count: 0 },

@@ -9,7 +9,7 @@ export interface RawAnswer {
   body: string;
   /** Bytes of the request body the socket accepted before the answer was read. */
   sent: number;
-  /** The socket error seen while sending or reading (`ECONNRESET`, `EPIPE`), if any. */
+  /** The socket error seen while sending or reading (`ECONNRESET`, `EPIPE`, `timeout`), if any. */
   error?: string;
 }
 
@@ -23,7 +23,11 @@ export function rawRequest(
   port: number,
   head: string,
   body: Iterable<Buffer | string> = [],
+  timeoutMs = 10_000,
 ): Promise<RawAnswer> {
+  // An answer to HEAD declares a length but carries no body.
+  const bodyless = head.startsWith('HEAD ');
+  const isComplete = (text: string) => isCompleteAnswer(text, bodyless);
   return new Promise((resolve) => {
     // Half-open allowed: the client keeps sending after the server's FIN, as a careless one does.
     const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
@@ -41,6 +45,10 @@ export function rawRequest(
       if (!sending && isComplete(Buffer.concat(received).toString('latin1'))) socket.destroy();
     });
     socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message));
+    socket.setTimeout(timeoutMs, () => {
+      error ??= 'timeout';
+      socket.destroy();
+    });
     socket.on('end', () => {
       if (!sending) socket.destroy();
     });
@@ -95,14 +103,21 @@ function write(socket: Socket, chunk: Buffer | string): Promise<void> {
   });
 }
 
-function isComplete(text: string): boolean {
+function isCompleteAnswer(received: string, bodyless: boolean): boolean {
+  const text = withoutInterimAnswers(received);
   const end = text.indexOf('\r\n\r\n');
   if (end === -1) return false;
-  const length = Number(parseAnswer(text).headers['content-length'] ?? 0);
+  const length = bodyless ? 0 : Number(parseAnswer(text).headers['content-length'] ?? 0);
   return text.length - (end + 4) >= length;
 }
 
-function parseAnswer(text: string): Omit<RawAnswer, 'sent' | 'error'> {
+/** Interim answers (`100 Continue`) come first; the final one is what the request got. */
+function withoutInterimAnswers(received: string): string {
+  return received.replace(/^(HTTP\/1\.[01] 1\d\d[^\r]*\r\n(?:[^\r]+\r\n)*\r\n)+/, '');
+}
+
+function parseAnswer(received: string): Omit<RawAnswer, 'sent' | 'error'> {
+  const text = withoutInterimAnswers(received);
   const end = text.indexOf('\r\n\r\n');
   const [statusLine = '', ...lines] = (end === -1 ? text : text.slice(0, end)).split('\r\n');
   const headers: Record<string, string> = {};
