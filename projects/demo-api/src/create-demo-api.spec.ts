@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { MAX_BODY_BYTES } from './http/read-json-object';
+import { chunked, rawRequest } from './testing/raw-request';
 import { startTestApi, STARTUP_TIMEOUT_MS, type TestApi } from './testing/start-test-api';
 
 /** A protocol client reduced to what these specs need: subscribe, then collect notifications. */
@@ -64,6 +65,16 @@ describe('createDemoApi', () => {
       }
     });
 
+    it('answers a body that is not UTF-8 with 400 invalid_json, not a name full of U+FFFD', async () => {
+      const answer = await fetch(`${t.api.url}/api/containers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new Uint8Array(Buffer.from('{"name":"\xff\xfe"}', 'latin1')),
+      });
+      expect(answer.status).toBe(400);
+      expect(((await answer.json()) as any).error.code).toBe('invalid_json');
+    });
+
     it('answers a body that is not application/json with 415', async () => {
       const answer = await t.request('POST', '/api/containers', undefined, {
         raw: 'name=x',
@@ -80,6 +91,59 @@ describe('createDemoApi', () => {
       expect(answer.status).toBe(413);
       expect(answer.body.error.code).toBe('payload_too_large');
     });
+
+    it('answers request targets new URL() throws on, and keeps serving', async () => {
+      for (const target of ['//', '//a:b', '/\\a:b', '//a:b/api/containers']) {
+        const answer = await rawRequest(t.api.port, `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`);
+        expect(answer.status).withContext(target).toBe(200); // the app's index.html: a path like any other
+      }
+      const asterisk = await rawRequest(t.api.port, 'GET * HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(asterisk.status).toBe(400);
+      expect(JSON.parse(asterisk.body).error.code).toBe('invalid_target');
+      expect((await t.request('GET', '/api/health')).status).toBe(200);
+    });
+
+    it('answers an unexpected error with a logged 500, and keeps serving', async () => {
+      const logged = spyOn(console, 'error');
+      spyOn(t.db, 'query').and.rejectWith(new TypeError('a bug'));
+      const answer = await t.request('GET', '/api/containers');
+      expect(answer.status).toBe(500);
+      expect(answer.body.error).toEqual({ code: 'internal', message: 'internal error' });
+      expect(logged).toHaveBeenCalledWith('demo-api: unexpected error', jasmine.any(TypeError));
+      (t.db.query as jasmine.Spy).and.callThrough();
+      expect((await t.request('GET', '/api/containers')).status).toBe(200);
+    });
+
+    it('answers a path segment that is not valid percent-encoding with 400 naming it', async () => {
+      for (const path of ['/api/forums/%ZZ', '/api/containers/%E0', '/api/containers/%']) {
+        const answer = await t.request('GET', path);
+        expect(answer.status).withContext(path).toBe(400);
+        expect(answer.body.error.field).withContext(path).toBe('id');
+      }
+    });
+
+    it('answers a name Postgres cannot store (NUL) with 400 naming it', async () => {
+      const answer = await t.request('POST', '/api/containers', { name: 'a\u0000b' });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.field).toBe('name');
+    });
+
+    // A client that writes its whole body before reading: the answer must survive, not be reset.
+    for (const connection of ['keep-alive', 'close']) {
+      it(`answers a 10 MB chunked body with an intact 413 (Connection: ${connection})`, async () => {
+        const size = 10 * 1024 * 1024;
+        const answer = await rawRequest(
+          t.api.port,
+          'POST /api/containers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+            `Transfer-Encoding: chunked\r\nConnection: ${connection}\r\n\r\n`,
+          chunked(size),
+        );
+        expect(answer.error).toBeUndefined();
+        expect(answer.sent).toBeGreaterThan(size);
+        expect(answer.status).toBe(413);
+        expect(JSON.parse(answer.body).error.code).toBe('payload_too_large');
+      });
+    }
 
     it('answers an unknown API path with 404 JSON', async () => {
       const answer = await t.request('GET', '/api/nope');

@@ -2,14 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createNotifier } from '@changefeed/server';
 import type { Database } from './db/database';
-import { DatabaseUnavailableError } from './db/database-unavailable-error';
 import { CHANGE_CHANNEL, migrate } from './db/migrate';
 import { openPgliteDatabase } from './db/open-pglite-database';
 import { openPostgresDatabase } from './db/open-postgres-database';
 import type { DatabaseOptions, DemoApiOptions } from './demo-api-options';
 import { ApiError } from './http/api-error';
+import { answerError } from './http/answer-error';
+import { discardUnreadBody } from './http/discard-unread-body';
+import { parseRequestTarget } from './http/parse-request-target';
 import { Router } from './http/router';
-import { sendJson } from './http/send-json';
 import { serveStatic } from './http/serve-static';
 import { addContainerRoutes } from './routes/container-routes';
 import { addForumRoutes } from './routes/forum-routes';
@@ -17,6 +18,19 @@ import { addHealthRoutes } from './routes/health-routes';
 import { seed } from './seed';
 import { ContainersStore } from './store/containers-store';
 import { ForumsStore } from './store/forums-store';
+
+/**
+ * Bounds on slow clients (slowloris): Node answers 408 and closes a connection whose headers
+ * take longer than `headersTimeout` or whose whole request (bodies are at most 16 KiB) takes
+ * longer than `requestTimeout`, checked every `connectionsCheckingInterval`. Node's defaults
+ * (60 s, 300 s, every 30 s) let a few hundred trickling clients hold sockets for minutes.
+ * Only receiving the request is bounded: SSE and WebSocket streams live on after it.
+ */
+export const SERVER_TIMEOUTS = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  connectionsCheckingInterval: 1_000,
+} as const;
 
 export interface DemoApi {
   /** e.g. `http://127.0.0.1:4200` */
@@ -48,7 +62,7 @@ export async function createDemoApi(options: DemoApiOptions): Promise<DemoApi> {
   addForumRoutes(router, new ForumsStore(db));
   const staticFiles = options.staticDir === null ? null : serveStatic(options.staticDir);
 
-  const server = createServer();
+  const server = createServer(SERVER_TIMEOUTS);
   const notifier = createNotifier({
     server,
     path: '/ws',
@@ -58,17 +72,24 @@ export async function createDemoApi(options: DemoApiOptions): Promise<DemoApi> {
   });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    discardUnreadBody(req, res);
+    // Everything a request runs, synchronous or not, ends in this one catch: no request can
+    // throw out of the listener and take the process down.
+    answer(req, res).catch((error: unknown) => answerError(res, error));
+  });
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The notifier answers its own SSE path first; everything else is ours.
     if (notifier.handleRequest(req, res)) return;
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const work =
-      url.pathname === '/api' || url.pathname.startsWith('/api/')
-        ? router.handle(req, res, url)
-        : staticFiles
-          ? staticFiles(req, res, url)
-          : Promise.reject(ApiError.notFound(url.pathname));
-    work.catch((error: unknown) => answerError(res, error));
-  });
+    const url = parseRequestTarget(req.url);
+    if (!url) throw new ApiError(400, 'invalid_target', 'the request target is not a path');
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      await router.handle(req, res, url);
+    } else if (staticFiles) {
+      await staticFiles(req, res, url);
+    } else {
+      throw ApiError.notFound(url.pathname);
+    }
+  }
 
   try {
     await notifier.ready;
@@ -114,29 +135,4 @@ function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.kind === 'pglite'
     ? openPgliteDatabase({ dataDir: options.dataDir })
     : Promise.resolve(openPostgresDatabase({ connectionString: options.connectionString }));
-}
-
-/** Maps any failure to a JSON error; unexpected ones are logged and answered 500 without details. */
-function answerError(res: ServerResponse, error: unknown): void {
-  const apiError =
-    error instanceof ApiError
-      ? error
-      : error instanceof DatabaseUnavailableError
-        ? new ApiError(
-            503,
-            'database_unavailable',
-            'the database is unavailable, try again shortly',
-          )
-        : null;
-  if (!apiError) console.error('demo-api: unexpected error', error);
-  const answer = apiError ?? new ApiError(500, 'internal', 'internal error');
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const allow = answer.details?.['allow'];
-  sendJson(res, answer.status, answer, {
-    ...(Array.isArray(allow) ? { allow: allow.join(', ') } : {}),
-    ...(answer.status === 503 ? { 'retry-after': '1' } : {}),
-  });
 }

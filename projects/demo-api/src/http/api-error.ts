@@ -1,5 +1,6 @@
 /** Machine-readable error codes of the demo API; every error body carries one. */
 export type ApiErrorCode =
+  | 'invalid_target'
   | 'invalid_json'
   | 'invalid_field'
   | 'unsupported_media_type'

@@ -31,6 +31,37 @@ describe(FieldReader.name, () => {
     ).toBe('name');
   });
 
+  it('refuses names Postgres cannot store as sent: NUL and unpaired surrogates', () => {
+    const nul = thrownBy(() => new FieldReader({ name: 'a\u0000b' }, ['name']).name('name'));
+    expect(nul.status).toBe(400);
+    expect(nul.message).toBe('name: must not contain NUL (\\u0000)');
+    for (const name of ['a\ud800', '\udc00b', '\ude00\ud83d']) {
+      expect(thrownBy(() => new FieldReader({ name }, ['name']).name('name')).message)
+        .withContext(JSON.stringify(name))
+        .toContain('unpaired surrogate');
+    }
+    expect(new FieldReader({ name: 'caf\u00e9 \ud83d\ude00' }, ['name']).name('name')).toBe(
+      'caf\u00e9 \ud83d\ude00',
+    );
+  });
+
+  it('reads ids from JSON numbers only: a digit string is the wrong type', () => {
+    expect(new FieldReader({ containerId: 4 }, ['containerId']).id('containerId')).toBe(4);
+    for (const containerId of ['4', null, true, [4], { id: 4 }]) {
+      const error = thrownBy(() =>
+        new FieldReader({ containerId }, ['containerId']).id('containerId'),
+      );
+      expect(error.field).withContext(JSON.stringify(containerId)).toBe('containerId');
+      expect(error.message).toContain('must be a number');
+    }
+  });
+
+  it('reads own fields only, never members of Object.prototype', () => {
+    const reader = new FieldReader({}, ['constructor', 'toString']);
+    expect(reader.has('constructor')).toBeFalse();
+    expect(thrownBy(() => reader.name('toString')).message).toBe('toString: is required');
+  });
+
   it('reads bounded integers with a default', () => {
     const reader = new FieldReader({ count: 3 }, ['count', 'other']);
     expect(reader.integer('count', 1, 10, 5)).toBe(3);

@@ -47,32 +47,41 @@ export class Router {
 
   /** Answers the request; throws `ApiError` 404 / 405 when no route fits. */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const allowed = new Set<string>();
-    for (const route of this.routes) {
+    const matches = this.routes.flatMap((route) => {
       const match = route.pattern.exec(url.pathname);
-      if (!match) continue;
-      if (route.method !== req.method) {
-        allowed.add(route.method);
-        continue;
-      }
+      return match ? [{ route, match }] : [];
+    });
+    // A literal path outranks a pattern that also matches it: `GET /api/forums/burst` is a 405
+    // listing POST, not a 400 for the id "burst" of `/api/forums/:id`.
+    const literal = matches.filter(({ route }) => route.names.length === 0);
+    const candidates = literal.length > 0 ? literal : matches;
+    const hit = candidates.find(({ route }) => route.method === req.method);
+    if (hit) {
       const params = Object.fromEntries(
-        route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
+        hit.route.names.map((name, i) => [name, decodeSegment(hit.match[i + 1]!, name)]),
       );
-      const reply = await route.handler({ req, url, params });
+      const reply = await hit.route.handler({ req, url, params });
       sendJson(res, reply.status, reply.body, reply.headers);
       return;
     }
-    if (allowed.size > 0) {
+    if (candidates.length > 0) {
       throw new ApiError(
         405,
         'method_not_allowed',
         `${req.method} is not allowed on ${url.pathname}`,
         undefined,
-        {
-          allow: [...allowed],
-        },
+        { allow: [...new Set(candidates.map(({ route }) => route.method))] },
       );
     }
     throw ApiError.notFound(`route ${req.method} ${url.pathname}`);
+  }
+}
+
+/** A path segment without its percent-encoding; `%ZZ` or a lone `%E0` is a 400 naming the segment. */
+function decodeSegment(segment: string, name: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw ApiError.invalidField(name, `${JSON.stringify(segment)} is not valid percent-encoding`);
   }
 }

@@ -53,6 +53,7 @@ describe('forum routes', () => {
       { name: 'x', containerId: 'one' },
       { name: 'x', containerId: 1.5 },
       { name: 'x', containerId: 999999 },
+      { name: 'x', containerId: String(home) }, // a digit string is the wrong type, as the README says
     ]) {
       const answer = await t.request('POST', '/api/forums', body);
       expect(answer.status).withContext(JSON.stringify(body)).toBe(400);
@@ -115,6 +116,14 @@ describe('forum routes', () => {
     expect((await t.request('GET', `/api/forums?containerId=${container}`)).body.length).toBe(500);
   });
 
+  it('answers other methods on /api/forums/burst with 405 Allow: POST, not as an id', async () => {
+    for (const method of ['GET', 'PATCH', 'DELETE']) {
+      const answer = await t.request(method, '/api/forums/burst');
+      expect(answer.status).withContext(method).toBe(405);
+      expect(answer.headers.get('allow')).withContext(method).toBe('POST');
+    }
+  });
+
   it('validates the burst: count range and an existing container', async () => {
     for (const body of [
       { containerId: home, count: 0 },
@@ -125,6 +134,9 @@ describe('forum routes', () => {
       expect(answer.status).withContext(JSON.stringify(body)).toBe(400);
       expect(answer.body.error.field).toBe('count');
     }
+    const asString = await t.request('POST', '/api/forums/burst', { containerId: String(home) });
+    expect(asString.status).toBe(400);
+    expect(asString.body.error.field).toBe('containerId');
     const missing = await t.request('POST', '/api/forums/burst', { containerId: 999999, count: 3 });
     expect(missing.status).toBe(400);
     expect(missing.body.error.field).toBe('containerId');

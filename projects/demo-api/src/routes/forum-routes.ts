@@ -28,7 +28,7 @@ export function addForumRoutes(router: Router, forums: ForumsStore): void {
       const created = await forums.create(name, fields.id('containerId'));
       return { status: 201, body: created, headers: { location: `/api/forums/${created.id}` } };
     })
-    // Registered before `/:id` only for readability: `burst` is not an id, so it never matches there.
+    // `/:id` matches `burst` too; the router ranks this literal path first (GET on it is a 405).
     .add('POST', '/api/forums/burst', async ({ req }) => {
       const fields = new FieldReader(await readJsonObject(req), ['containerId', 'count']);
       const containerId = fields.id('containerId');
