@@ -35,11 +35,17 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
   return n;
 }
 
+/**
+ * The quick run's seed: its 4 schedules cover 10 of the 11 fault kinds (all but a graceful
+ * restart, which the restart e2e covers), found by drawing schedules for seeds 1–3,000.
+ */
+const QUICK_SEED = 469;
+
 const quick = values.quick;
 const options = {
   schedules: integer('schedules', values.schedules, quick ? 4 : 100, 1),
-  seed: integer('seed', values.seed, quick ? 14 : Math.floor(Math.random() * 1e6), 0),
-  durationMs: integer('duration', values.duration, quick ? 5_000 : 8_000, 1_000),
+  seed: integer('seed', values.seed, quick ? QUICK_SEED : Math.floor(Math.random() * 1e6), 0),
+  durationMs: integer('duration', values.duration, quick ? 5_000 : 10_000, 1_000),
   maxFaults: integer('max-faults', values['max-faults'], 3, 1),
   // A 3 s heartbeat, so a page asleep for longer than it is noticed within seconds.
   env: { DEMO_HEARTBEAT_MS: '3000' },

@@ -3,7 +3,7 @@ import { chromium, type Browser } from 'playwright-core';
 import * as systemChromium from '../../tools/chromium.cjs';
 import { buildDemoIfStale } from '../../e2e/lib/build-demo';
 import { freePort } from '../../e2e/lib/free-port';
-import { connect, createScratchDatabase } from '../../e2e/lib/postgres';
+import { createScratchDatabase } from '../../e2e/lib/postgres';
 import { DemoInstance } from './demo-instance';
 import { FaultProxy } from './fault-proxy';
 import { ViewPage, type View } from './view-page';
@@ -16,7 +16,8 @@ import { ViewPage, type View } from './view-page';
  */
 export class Stack {
   private constructor(
-    readonly db: pg.Client,
+    /** For checks and faults: a pool, since the pages are checked at once. */
+    readonly db: pg.Pool,
     readonly databaseName: string,
     readonly databaseUrl: string,
     readonly instance: DemoInstance,
@@ -43,7 +44,8 @@ export class Stack {
     });
     await instance.start();
     const browserProxy = await FaultProxy.start({ host: '127.0.0.1', port: instance.port });
-    const db = await connect(scratch.url);
+    const db = new pg.Pool({ connectionString: scratch.url, max: 4 });
+    db.on('error', () => {});
     const containers = (
       await db.query<{ id: number }>('select id from containers order by id')
     ).rows.map((r) => r.id);

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Shown, View } from './view-page';
 
 /** What a page on `view` must show: a fresh query, in the same form as ViewPage.shown(). */
-export async function truth(db: pg.Client, view: View): Promise<Shown> {
+export async function truth(db: pg.Pool, view: View): Promise<Shown> {
   const containers = await db.query<{ name: string; n: number }>(
     `select c.name, (select count(*) from forums f where f.container_id = c.id)::int as n
        from containers c order by c.id`,
