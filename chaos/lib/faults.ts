@@ -1,6 +1,5 @@
 import type { Random } from './random';
 import type { Stack } from './stack';
-import type { ViewPage } from './view-page';
 import type { Writer } from './writer';
 
 /** Every kind of fault a schedule can inject. */
@@ -23,15 +22,33 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 export const INSTANCE_FAULTS: readonly FaultKind[] = ['crash', 'restart'];
 /** Faults on one page: at most one per page per schedule (a frozen page answers nothing else). */
 export const PAGE_FAULTS: readonly FaultKind[] = ['offline', 'hidden', 'sleep'];
+/** Faults on the network between some pages and the server, each page behind a proxy of its own. */
+export const NETWORK_FAULTS: readonly FaultKind[] = ['drop', 'freeze', 'slow'];
+
+/** Faults that happen at one instant; their effects (reconnects, a gap) last about this long. */
+export const INSTANT_FAULTS: readonly FaultKind[] = ['drop', 'listen-kill', 'burst'];
+const INSTANT_EFFECT_MS = 1_000;
+
+/**
+ * When the writer stops: as the last fault heals (for an instant fault, as its effects settle).
+ * Writes stop there so that nothing written afterwards can mask a lost notification: once
+ * faults have healed, a view is right only if what happened during them reached it.
+ */
+export function writesEndAt(faults: readonly PlannedFault[]): number {
+  return Math.max(
+    0,
+    ...faults.map((f) => f.at + (INSTANT_FAULTS.includes(f.kind) ? INSTANT_EFFECT_MS : f.duration)),
+  );
+}
 
 /** One fault as scheduled: when it starts and how long it lasts, ms from the schedule's start. */
 export interface PlannedFault {
   kind: FaultKind;
   at: number;
   duration: number;
-  /** The page a page fault hits, by index. */
-  page?: number;
-  /** slow: the added latency, ms; freeze: whether it ends by dropping rather than thawing. */
+  /** The pages it hits, by index: one for a page fault, one or more for a network fault. */
+  pages?: number[];
+  /** slow: the added latency, ms; freeze and offline: 1 when it ends by dropping the connections. */
   detail?: number;
 }
 
@@ -46,8 +63,15 @@ export async function runFault(
   fault: PlannedFault,
   { stack, writer }: FaultContext,
 ): Promise<void> {
-  const page: ViewPage | undefined = fault.page === undefined ? undefined : stack.pages[fault.page];
+  const pages = (fault.pages ?? []).map((i) => stack.pages[i]!);
+  const proxies = pages.map((page) => page.proxy);
   const lasting = () => new Promise((r) => setTimeout(r, fault.duration));
+  // Ends a freeze: the backlog goes through, or (a NAT that forgot them) the connections reset.
+  const unfreeze = () =>
+    proxies.forEach((proxy) => {
+      if (fault.detail) proxy.drop();
+      proxy.thaw(); // new connections pass again either way
+    });
   switch (fault.kind) {
     case 'crash':
       await stack.instance.kill();
@@ -58,28 +82,31 @@ export async function runFault(
       await lasting();
       return stack.instance.start();
     case 'drop':
-      return stack.browserProxy.drop();
+      return proxies.forEach((proxy) => proxy.drop());
     case 'freeze':
-      stack.browserProxy.freeze();
+      proxies.forEach((proxy) => proxy.freeze());
       await lasting();
-      if (fault.detail) stack.browserProxy.drop();
-      return stack.browserProxy.thaw();
+      return unfreeze();
     case 'slow':
-      stack.browserProxy.slow(fault.detail ?? 300);
+      proxies.forEach((proxy) => proxy.slow(fault.detail ?? 300));
       await lasting();
-      return stack.browserProxy.slow(0);
+      return proxies.forEach((proxy) => proxy.slow(0));
     case 'offline':
-      await page!.setOffline(true);
+      // DevTools' offline fails new requests but leaves an open WebSocket alone; a real network
+      // going away silences it too, so its connections freeze as well.
+      await Promise.all(pages.map((page) => page.setOffline(true)));
+      proxies.forEach((proxy) => proxy.freeze());
       await lasting();
-      return page!.setOffline(false);
+      unfreeze();
+      return void (await Promise.all(pages.map((page) => page.setOffline(false))));
     case 'hidden':
-      await page!.setHidden(true);
+      await Promise.all(pages.map((page) => page.setHidden(true)));
       await lasting();
-      return page!.setHidden(false);
+      return void (await Promise.all(pages.map((page) => page.setHidden(false))));
     case 'sleep':
-      await page!.setFrozen(true);
+      await Promise.all(pages.map((page) => page.setFrozen(true)));
       await lasting();
-      return page!.setFrozen(false);
+      return void (await Promise.all(pages.map((page) => page.setFrozen(false))));
     case 'listen-kill':
       await stack.db.query(
         `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'changefeed-listener'`,

@@ -1,5 +1,5 @@
 import { difference, truth } from './truth';
-import { FAULT_KINDS, runFault, type FaultKind, type PlannedFault } from './faults';
+import { FAULT_KINDS, runFault, writesEndAt, type FaultKind, type PlannedFault } from './faults';
 import { Random } from './random';
 import { describeSchedule, planSchedule } from './schedule';
 import { Stack } from './stack';
@@ -92,6 +92,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const refetchesBefore = sum(stack.pages.map((p) => p.refetches));
       writer.start(100);
       const started = Date.now();
+      const writesEnd = sleep(writesEndAt(faults)).then(() => writer.stop());
       let lastHealed: PlannedFault | undefined;
       await Promise.all(
         faults.map(async (fault) => {
@@ -101,8 +102,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           lastHealed = fault;
         }),
       );
-      await sleep(options.durationMs - (Date.now() - started));
-      await writer.stop();
+      await writesEnd;
       report.writes.api += writer.landed.api;
       report.writes.sql += writer.landed.sql;
       const healedAt = Date.now();

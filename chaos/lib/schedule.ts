@@ -1,4 +1,10 @@
-import { FAULT_KINDS, INSTANCE_FAULTS, PAGE_FAULTS, type PlannedFault } from './faults';
+import {
+  FAULT_KINDS,
+  INSTANCE_FAULTS,
+  NETWORK_FAULTS,
+  PAGE_FAULTS,
+  type PlannedFault,
+} from './faults';
 import type { Random } from './random';
 
 export interface ScheduleOptions {
@@ -15,16 +21,14 @@ export interface ScheduleOptions {
 /**
  * A random, overlapping set of faults: from 1 to `maxFaults` kinds, each starting at a random
  * point of the first 60% of the schedule and lasting up to its end; at most one that stops the
- * instance, at most one per page. The same Random state draws the same schedule.
+ * instance, at most one page fault per page; network faults hit a random set of pages. The same Random state draws the same schedule.
  */
 export function planSchedule(random: Random, options: ScheduleOptions): PlannedFault[] {
   const count = random.int(1, options.maxFaults);
   const kinds = random.sample(FAULT_KINDS, FAULT_KINDS.length);
   const faults: PlannedFault[] = [];
-  const freePages = random.sample(
-    Array.from({ length: options.pages }, (_, i) => i),
-    options.pages,
-  );
+  const allPages = Array.from({ length: options.pages }, (_, i) => i);
+  const freePages = random.sample(allPages, options.pages);
   let instanceFault = false;
   for (const kind of kinds) {
     if (faults.length === count) break;
@@ -32,8 +36,14 @@ export function planSchedule(random: Random, options: ScheduleOptions): PlannedF
       if (instanceFault) continue;
       instanceFault = true;
     }
-    const page = PAGE_FAULTS.includes(kind) ? freePages.pop() : undefined;
-    if (PAGE_FAULTS.includes(kind) && page === undefined) continue;
+    let pages: number[] | undefined;
+    if (PAGE_FAULTS.includes(kind)) {
+      const page = freePages.pop();
+      if (page === undefined) continue;
+      pages = [page];
+    } else if (NETWORK_FAULTS.includes(kind)) {
+      pages = random.sample(allPages, random.int(1, options.pages)).sort();
+    }
     const at = random.int(0, Math.floor(options.durationMs * 0.6));
     let duration = random.int(300, options.durationMs - at);
     if (kind === 'sleep') duration = Math.min(duration, options.maxSleepMs);
@@ -47,7 +57,7 @@ export function planSchedule(random: Random, options: ScheduleOptions): PlannedF
       kind,
       at,
       duration,
-      ...(page === undefined ? {} : { page }),
+      ...(pages === undefined ? {} : { pages }),
       ...(detail === undefined ? {} : { detail }),
     });
   }
@@ -59,7 +69,7 @@ export function describeSchedule(faults: readonly PlannedFault[]): string {
   return faults
     .map(
       (f) =>
-        `${f.kind}${f.page === undefined ? '' : `(page ${f.page})`}@${f.at}ms+${f.duration}ms${f.detail === undefined ? '' : ` [${f.detail}]`}`,
+        `${f.kind}${f.pages === undefined ? '' : `(page ${f.pages.join('+')})`}@${f.at}ms+${f.duration}ms${f.detail === undefined ? '' : ` [${f.detail}]`}`,
     )
     .join(', ');
 }

@@ -11,8 +11,8 @@ import { ViewPage, type View } from './view-page';
 /**
  * The demo stack under test, every part real: a scratch Postgres database; demo-api on it, its
  * database connections through a proxy (so one of them, the LISTEN connection, can be frozen);
- * a proxy between the browser and demo-api (drops, freezes, slowness); Chromium pages on
- * different views of the data.
+ * Chromium pages on different views of the data, each through a proxy of its own to demo-api
+ * (drops, freezes, slowness hit some pages and not others).
  */
 export class Stack {
   private constructor(
@@ -21,7 +21,6 @@ export class Stack {
     readonly databaseName: string,
     readonly databaseUrl: string,
     readonly instance: DemoInstance,
-    readonly browserProxy: FaultProxy,
     readonly dbProxy: FaultProxy,
     readonly browser: Browser,
     readonly pages: ViewPage[],
@@ -43,7 +42,6 @@ export class Stack {
       DEMO_SEED: '1',
     });
     await instance.start();
-    const browserProxy = await FaultProxy.start({ host: '127.0.0.1', port: instance.port });
     const db = new pg.Pool({ connectionString: scratch.url, max: 4 });
     db.on('error', () => {});
     const containers = (
@@ -61,16 +59,14 @@ export class Stack {
         { kind: 'container', containerId: id },
       ]),
     ];
-    const site = `http://127.0.0.1:${browserProxy.port}/`;
     const pages = await Promise.all(
-      views.map(([name, view]) => ViewPage.open(browser, name, site, view)),
+      views.map(([name, view]) => ViewPage.open(browser, name, instance.port, view)),
     );
     return new Stack(
       db,
       url.pathname.slice(1),
       scratch.url,
       instance,
-      browserProxy,
       dbProxy,
       browser,
       pages,
@@ -100,7 +96,6 @@ export class Stack {
     for (const page of this.pages) await page.close();
     await this.browser.close().catch(() => {});
     await this.instance.stop();
-    await this.browserProxy.close();
     await this.dbProxy.close();
     await this.db.end().catch(() => {});
     await this.dropDatabase();

@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { FaultProxy } from './fault-proxy';
 
 /** Which part of the data a page shows. */
 export type View = { kind: 'all' } | { kind: 'container'; containerId: number };
@@ -51,6 +52,8 @@ export class ViewPage {
     private readonly context: BrowserContext,
     private readonly page: Page,
     private readonly cdp: CDPSession,
+    /** This page's network to the server: every request and socket of the page goes through it. */
+    readonly proxy: FaultProxy,
   ) {
     page.on('request', (request) => {
       if (request.method() === 'GET' && LIST_PATHS.has(new URL(request.url()).pathname))
@@ -59,13 +62,20 @@ export class ViewPage {
     page.on('pageerror', (error) => this.crashes.push(error.message));
   }
 
-  static async open(browser: Browser, name: string, url: string, view: View): Promise<ViewPage> {
+  /** Opens the demo served on `serverPort` through a proxy of the page's own. */
+  static async open(
+    browser: Browser,
+    name: string,
+    serverPort: number,
+    view: View,
+  ): Promise<ViewPage> {
+    const proxy = await FaultProxy.start({ host: '127.0.0.1', port: serverPort });
     const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
     const cdp = await context.newCDPSession(page);
-    const viewPage = new ViewPage(name, view, context, page, cdp);
-    await page.goto(url);
+    const viewPage = new ViewPage(name, view, context, page, cdp, proxy);
+    await page.goto(`http://127.0.0.1:${proxy.port}/`);
     await viewPage.waitForState('open', 30_000);
     if (view.kind === 'container')
       await page.getByLabel('Show forums of').selectOption(String(view.containerId));
@@ -113,5 +123,6 @@ export class ViewPage {
 
   async close(): Promise<void> {
     await this.context.close().catch(() => {});
+    await this.proxy.close();
   }
 }
