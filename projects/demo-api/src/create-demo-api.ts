@@ -69,6 +69,7 @@ export async function createDemoApi(options: DemoApiOptions): Promise<DemoApi> {
     ssePath: '/events',
     sources: [db.changeSource(CHANGE_CHANNEL)],
     ...(options.origins ? { origins: options.origins } : {}),
+    ...(options.heartbeat === undefined ? {} : { heartbeat: options.heartbeat }),
   });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {

@@ -18,4 +18,6 @@ export interface DemoApiOptions {
   seed?: boolean;
   /** Origins allowed to open the WebSocket / SSE stream; default: same origin only (the server's rule). */
   origins?: string[];
+  /** The notifier's heartbeat, ms (how soon a silent client is dropped); default the server's. */
+  heartbeat?: number;
 }

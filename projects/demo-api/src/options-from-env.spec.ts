@@ -56,5 +56,14 @@ describe('optionsFromEnv', () => {
       TypeError,
       'DATABASE_URL must start with postgres:// or postgresql://',
     );
+    expect(() => optionsFromEnv({ DEMO_HEARTBEAT_MS: '50' })).toThrowError(
+      TypeError,
+      'DEMO_HEARTBEAT_MS must be an integer ≥ 1000 (ms), got "50"',
+    );
+  });
+
+  it('reads DEMO_HEARTBEAT_MS for the notifier', () => {
+    expect(optionsFromEnv({ DEMO_HEARTBEAT_MS: '3000' }).heartbeat).toBe(3000);
+    expect(optionsFromEnv({}).heartbeat).toBeUndefined();
   });
 });

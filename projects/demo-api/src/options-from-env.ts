@@ -10,6 +10,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
  * - `DATABASE_URL` → a real Postgres; otherwise embedded PGlite kept in `DEMO_DATA_DIR`
  *   (default `.data/demo` at the repository root), or in memory with `DEMO_IN_MEMORY=1` / `--in-memory`
  * - `DEMO_STATIC_DIR` (default `dist/demo/browser`), `DEMO_SEED=0` to start empty
+ * - `DEMO_HEARTBEAT_MS`: the notifier's heartbeat (default the server's; chaos runs shorten it)
  * Throws a TypeError naming the variable when one is malformed.
  */
 export function optionsFromEnv(
@@ -26,6 +27,12 @@ export function optionsFromEnv(
   if (url !== undefined && url !== '' && !/^postgres(ql)?:\/\//.test(url)) {
     throw new TypeError('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const heartbeat = env['DEMO_HEARTBEAT_MS'] ? Number(env['DEMO_HEARTBEAT_MS']) : undefined;
+  if (heartbeat !== undefined && (!Number.isSafeInteger(heartbeat) || heartbeat < 1000)) {
+    throw new TypeError(
+      `DEMO_HEARTBEAT_MS must be an integer ≥ 1000 (ms), got ${JSON.stringify(env['DEMO_HEARTBEAT_MS'])}`,
+    );
+  }
   const inMemory = argv.includes('--in-memory') || isTrue(env['DEMO_IN_MEMORY']);
   return {
     port,
@@ -35,6 +42,7 @@ export function optionsFromEnv(
       : { kind: 'pglite', dataDir: inMemory ? null : env['DEMO_DATA_DIR'] || `${ROOT}.data/demo` },
     staticDir: env['DEMO_STATIC_DIR'] || `${ROOT}dist/demo/browser`,
     seed: env['DEMO_SEED'] === undefined ? true : isTrue(env['DEMO_SEED']),
+    ...(heartbeat === undefined ? {} : { heartbeat }),
   };
 }
 

@@ -1,0 +1,125 @@
+import type { Random } from './random';
+import type { Stack } from './stack';
+import type { Writer } from './writer';
+
+/** Every kind of fault a schedule can inject. */
+export const FAULT_KINDS = [
+  'crash', // demo-api killed with SIGKILL, restarted later: a new epoch, no 1001
+  'restart', // demo-api stopped gracefully (1001 with a window), started later
+  'drop', // every browser connection reset by the network
+  'freeze', // the browser's connections half-open: nothing passes either way, then thawed or dropped
+  'slow', // every chunk between browser and server delayed
+  'offline', // one browser offline (DevTools), then online
+  'hidden', // one page hidden, then visible
+  'sleep', // one page frozen (Page lifecycle), then resumed: a sleeping laptop when longer than the heartbeat
+  'listen-kill', // the LISTEN connection terminated in Postgres (pg_terminate_backend)
+  'listen-freeze', // the LISTEN connection frozen between demo-api and Postgres
+  'burst', // 500 inserts in one transaction
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Faults that stop the one demo-api instance: at most one per schedule. */
+export const INSTANCE_FAULTS: readonly FaultKind[] = ['crash', 'restart'];
+/** Faults on one page: at most one per page per schedule (a frozen page answers nothing else). */
+export const PAGE_FAULTS: readonly FaultKind[] = ['offline', 'hidden', 'sleep'];
+/** Faults on the network between some pages and the server, each page behind a proxy of its own. */
+export const NETWORK_FAULTS: readonly FaultKind[] = ['drop', 'freeze', 'slow'];
+
+/** Faults that happen at one instant; their effects (reconnects, a gap) last about this long. */
+export const INSTANT_FAULTS: readonly FaultKind[] = ['drop', 'listen-kill', 'burst'];
+const INSTANT_EFFECT_MS = 1_000;
+
+/**
+ * When the writer stops: as the last fault heals (for an instant fault, as its effects settle).
+ * Writes stop there so that nothing written afterwards can mask a lost notification: once
+ * faults have healed, a view is right only if what happened during them reached it.
+ */
+export function writesEndAt(faults: readonly PlannedFault[]): number {
+  return Math.max(
+    0,
+    ...faults.map((f) => f.at + (INSTANT_FAULTS.includes(f.kind) ? INSTANT_EFFECT_MS : f.duration)),
+  );
+}
+
+/** One fault as scheduled: when it starts and how long it lasts, ms from the schedule's start. */
+export interface PlannedFault {
+  kind: FaultKind;
+  at: number;
+  duration: number;
+  /** The pages it hits, by index: one for a page fault, one or more for a network fault. */
+  pages?: number[];
+  /** slow: the added latency, ms; freeze and offline: 1 when it ends by dropping the connections. */
+  detail?: number;
+}
+
+export interface FaultContext {
+  stack: Stack;
+  writer: Writer;
+  random: Random;
+}
+
+/** Injects `fault`, waits its duration, heals it. Resolves once it is healed. */
+export async function runFault(
+  fault: PlannedFault,
+  { stack, writer }: FaultContext,
+): Promise<void> {
+  const pages = (fault.pages ?? []).map((i) => stack.pages[i]!);
+  const proxies = pages.map((page) => page.proxy);
+  const lasting = () => new Promise((r) => setTimeout(r, fault.duration));
+  // Ends a freeze: the backlog goes through, or (a NAT that forgot them) the connections reset.
+  const unfreeze = () =>
+    proxies.forEach((proxy) => {
+      if (fault.detail) proxy.drop();
+      proxy.thaw(); // new connections pass again either way
+    });
+  switch (fault.kind) {
+    case 'crash':
+      await stack.instance.kill();
+      await lasting();
+      return stack.instance.start();
+    case 'restart':
+      await stack.instance.stop();
+      await lasting();
+      return stack.instance.start();
+    case 'drop':
+      return proxies.forEach((proxy) => proxy.drop());
+    case 'freeze':
+      proxies.forEach((proxy) => proxy.freeze());
+      await lasting();
+      return unfreeze();
+    case 'slow':
+      proxies.forEach((proxy) => proxy.slow(fault.detail ?? 300));
+      await lasting();
+      return proxies.forEach((proxy) => proxy.slow(0));
+    case 'offline':
+      // DevTools' offline fails new requests but leaves an open WebSocket alone; a real network
+      // going away silences it too, so its connections freeze as well.
+      await Promise.all(pages.map((page) => page.setOffline(true)));
+      proxies.forEach((proxy) => proxy.freeze());
+      await lasting();
+      unfreeze();
+      return void (await Promise.all(pages.map((page) => page.setOffline(false))));
+    case 'hidden':
+      await Promise.all(pages.map((page) => page.setHidden(true)));
+      await lasting();
+      return void (await Promise.all(pages.map((page) => page.setHidden(false))));
+    case 'sleep':
+      await Promise.all(pages.map((page) => page.setFrozen(true)));
+      await lasting();
+      return void (await Promise.all(pages.map((page) => page.setFrozen(false))));
+    case 'listen-kill':
+      await stack.db.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'changefeed-listener'`,
+        [stack.databaseName],
+      );
+      return;
+    case 'listen-freeze': {
+      const ports = new Set((await stack.listeners()).map((l) => l.port));
+      stack.dbProxy.freezeWhere((port) => port !== undefined && ports.has(port));
+      await lasting();
+      return stack.dbProxy.thaw();
+    }
+    case 'burst':
+      return writer.burst(500);
+  }
+}
