@@ -62,10 +62,15 @@ export class SseStream implements Subscriber {
     let out = '';
     if (epoch !== undefined && after !== undefined && hub.canResume(epoch, after)) {
       for (const e of hub.since(after)) {
-        if (this.subs.matches(e)) {
-          out += `id: ${hub.epoch}:${e.seq}\ndata: ${hub.json(e)}\n\n`;
-          this.ctx.metrics.deliveries++;
-          this.ctx.metrics.replayed++;
+        if (!this.subs.matches(e)) continue;
+        out += `id: ${hub.epoch}:${e.seq}\ndata: ${hub.json(e)}\n\n`;
+        this.ctx.metrics.deliveries++;
+        this.ctx.metrics.replayed++;
+        // Written in maxBuffered-sized pieces: a reader that cannot take the replay is dropped early.
+        if (out.length >= this.ctx.options.maxBuffered) {
+          this.write(out);
+          out = '';
+          if (this.closing) return;
         }
       }
     } else if (epoch !== undefined) {
@@ -89,6 +94,8 @@ export class SseStream implements Subscriber {
     this.chunk += `id: ${this.ctx.hub.epoch}:${e.seq}\ndata: ${e.json!}\n\n`;
     this.cursor = e.seq;
     this.ctx.metrics.deliveries++;
+    // A burst bigger than the budget is written (and checked) as it comes, not held for the turn's end.
+    if (this.chunk.length >= this.ctx.options.maxBuffered) this.endTurn();
   }
 
   offerReset(only: string[] | undefined): void {

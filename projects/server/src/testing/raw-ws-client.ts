@@ -39,7 +39,7 @@ export class RawWsClient {
     await new Promise((r) => socket.once('connect', r));
     const lines = [
       `GET ${path} HTTP/1.1`,
-      `Host: 127.0.0.1:${port}`,
+      ...(Object.keys(headers).some((k) => k.toLowerCase() === 'host') ? [] : [`Host: 127.0.0.1:${port}`]),
       'Upgrade: websocket',
       'Connection: Upgrade',
       `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
