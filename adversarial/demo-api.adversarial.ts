@@ -6,6 +6,7 @@
  * request that kills it fails the suite naming that request.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScratchDatabase } from '../e2e/lib/postgres.ts';
@@ -511,6 +512,30 @@ describe('demo API under hostile HTTP', () => {
       }
       await expectAlive('the framing cases');
       tally('demo-api: framing and protocol garbage', frames.length);
+    },
+    BATCH_TIMEOUT_MS,
+  );
+
+  it(
+    'shrugs off clients that hang up mid-body: nothing logged as unexpected',
+    async () => {
+      const post = 'POST /api/containers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n';
+      const cut = [
+        `${post}Content-Length: 100\r\n\r\n{"name":`,
+        `${post}Transfer-Encoding: chunked\r\n\r\n5\r\n{"nam`,
+        `${post}Content-Length: 100\r\n\r\n`,
+      ];
+      for (const request of cut) {
+        await new Promise<void>((resolve) => {
+          const socket = connect(api.port, '127.0.0.1', () => {
+            socket.write(request, () => socket.destroy());
+          });
+          socket.on('error', () => {}).on('close', () => resolve());
+        });
+      }
+      await expectAlive('the clients that hung up');
+      expect(api.log).not.toContain('unexpected error');
+      tally('demo-api: hang-ups mid-body', cut.length);
     },
     BATCH_TIMEOUT_MS,
   );
