@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { Recorder, writeResults } from '../bench/lib/results.ts';
 import { summarize } from '../bench/lib/stats.ts';
 import { recordChaos } from './lib/chaos-figures';
-import { runChaos } from './lib/run-chaos';
+import { CHAOS_ENV, runChaos } from './lib/run-chaos';
 
 const { values } = parseArgs({
   options: {
@@ -47,8 +47,7 @@ const options = {
   seed: integer('seed', values.seed, quick ? QUICK_SEED : Math.floor(Math.random() * 1e6), 0),
   durationMs: integer('duration', values.duration, quick ? 5_000 : 10_000, 1_000),
   maxFaults: integer('max-faults', values['max-faults'], 3, 1),
-  // A 3 s heartbeat, so a page asleep for longer than it is noticed within seconds.
-  env: { DEMO_HEARTBEAT_MS: '3000' },
+  env: CHAOS_ENV,
   maxSleepMs: quick ? 8_000 : 15_000,
   log: (line: string) => console.log(line),
 };

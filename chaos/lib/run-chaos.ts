@@ -42,6 +42,12 @@ export interface ChaosReport {
   crashes: string[];
 }
 
+/**
+ * demo-api's environment in a chaos run: a 3 s heartbeat, so a page asleep for longer than it is
+ * noticed within seconds rather than after the default 25.
+ */
+export const CHAOS_ENV: Record<string, string> = { DEMO_HEARTBEAT_MS: '3000' };
+
 /** Past this a view that still differs from the database is stale. */
 export const STALE_AFTER_MS = 5_000;
 /** How long a page may take to be open again once every fault has healed. */
