@@ -1,0 +1,130 @@
+import { LOG_MAX_BATCH } from './cluster-constants.js';
+import { LogError, LogErrorCode } from './log-error.js';
+
+/** Where the queue sends its records: one Redis connection, as seen by the queue. */
+export interface AppendLink {
+  /** Appends `field, value` pairs atomically; resolves once Redis acknowledged them. */
+  send(pairs: string[]): Promise<void>;
+  /** Whether a command sent now would reach Redis. */
+  isReady(): boolean;
+  /** Resolves when the connection is ready again, or the log is closing. */
+  whenReady(): Promise<void>;
+  /** Resolves after the backoff for the n-th consecutive failure, or when the log is closing. */
+  pause(failures: number): Promise<void>;
+  /** Whether `err` proves the command never reached Redis (so it may be sent again). */
+  notSent(err: unknown): boolean;
+}
+
+/** The marker's reason when this instance cannot prove its own records were appended. */
+export const APPEND_LOST = 'append-lost';
+
+/**
+ * The records one instance has yet to append, in order, bounded by `maxPending`. At most one
+ * append is in flight (records arriving meanwhile ride the next one, so batches grow with load).
+ * Continuity: when an append's outcome is unknown (the connection died before the reply, Redis
+ * answered an error) or the queue overflows, the records are counted as dropped and the next
+ * append starts with a reset marker. Records queued before that marker is appended are dropped
+ * too, not kept: every instance resets its clients at the marker, and clients refetch after it,
+ * so they see every change those records hinted at. Memory stays bounded for any outage.
+ */
+export class AppendQueue {
+  /** Flattened `field, value` pairs: `d <data>` or `r <reason>`. */
+  private pending: string[] = [];
+  /** Continuity is lost: the next append must start with a reset marker. */
+  private lost = false;
+  private pumping = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+  appended = 0;
+  dropped = 0;
+
+  constructor(
+    private readonly link: AppendLink,
+    private readonly maxPending: number,
+    private readonly report: (e: Error) => void,
+  ) {}
+
+  /** Records waiting (a due reset marker counts as one). */
+  get size(): number {
+    return this.pending.length / 2 + (this.lost ? 1 : 0);
+  }
+
+  push(field: 'd' | 'r', values: readonly string[]): void {
+    if (this.closed || values.length === 0) return;
+    if (this.lost) {
+      // The due marker covers them (and supersedes any other marker).
+      if (field === 'd') this.dropped += values.length;
+    } else if (this.pending.length / 2 + values.length > this.maxPending) {
+      this.loseAll(values.length * (field === 'd' ? 1 : 0), `more than ${this.maxPending} records waiting for Redis`);
+    } else {
+      for (const v of values) this.pending.push(field, v);
+    }
+    void this.pump();
+  }
+
+  /** Resolves when nothing is waiting and nothing is in flight (or the queue is closed). */
+  idle(): Promise<void> {
+    if (this.closed || (!this.pumping && this.size === 0)) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops sending; what is still queued is dropped. */
+  close(): void {
+    this.closed = true;
+    this.wakeIdle();
+  }
+
+  /** Drops everything queued plus `more` data records; the next append starts with a marker. */
+  private loseAll(more: number, why: string): void {
+    let data = more;
+    for (let i = 0; i < this.pending.length; i += 2) if (this.pending[i] === 'd') data++;
+    this.pending = [];
+    this.dropped += data;
+    if (!this.lost) this.report(new LogError(LogErrorCode.AppendLost, `${why}: ${data} notification(s) dropped; a reset marker will cover them`));
+    this.lost = true;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    let failures = 0;
+    try {
+      while (!this.closed && this.size > 0) {
+        if (!this.link.isReady()) {
+          await this.link.whenReady();
+          continue;
+        }
+        const marker = this.lost;
+        const take = Math.min(this.pending.length, (LOG_MAX_BATCH - (marker ? 1 : 0)) * 2);
+        const batch = this.pending.slice(0, take);
+        this.pending = this.pending.slice(take);
+        this.lost = false;
+        try {
+          await this.link.send(marker ? ['r', APPEND_LOST, ...batch] : batch);
+          failures = 0;
+          for (let i = 0; i < batch.length; i += 2) if (batch[i] === 'd') this.appended++;
+        } catch (e) {
+          if (this.link.notSent(e)) {
+            // Never reached Redis: put it back in front, in order, and wait for the connection.
+            this.pending = batch.concat(this.pending);
+            this.lost ||= marker;
+            await this.link.pause(++failures);
+          } else {
+            this.pending = batch.concat(this.pending);
+            this.loseAll(0, `an append's outcome is unknown (${(e as Error).message})`);
+            await this.link.pause(++failures);
+          }
+        }
+      }
+    } finally {
+      this.pumping = false;
+      if (this.size === 0 || this.closed) this.wakeIdle();
+    }
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
