@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import type { RedisClientType } from '@redis/client';
 import { AppendQueue } from './append-queue.js';
 import {
@@ -131,9 +130,17 @@ export function redisLog(options: RedisLogOptions): SharedLog {
     return Promise.race([new Promise<void>((r) => (timer = setTimeout(r, backoff(failures)))), whenClosed]).finally(() => clearTimeout(timer));
   }
 
-  async function whenReady(client: Client): Promise<void> {
-    if (client.isReady || closed) return;
-    await Promise.race([once(client, 'ready'), whenClosed]);
+  function whenReady(client: Client): Promise<void> {
+    if (client.isReady || closed) return Promise.resolve();
+    // Not events.once(): it rejects on the 'error' every failed reconnect attempt emits.
+    return new Promise((resolve) => {
+      const done = () => {
+        client.off('ready', done);
+        resolve();
+      };
+      client.on('ready', done);
+      void whenClosed.then(done);
+    });
   }
 
   const queue = new AppendQueue(
