@@ -28,8 +28,9 @@ export const APPEND_LOST = 'append-lost';
  * so they see every change those records hinted at. Memory stays bounded for any outage.
  */
 export class AppendQueue {
-  /** Flattened `field, value` pairs: `d <data>` or `r <reason>`. */
+  /** Flattened `field, value` pairs: `d <data>` or `r <reason>`, waiting from index `head` on. */
   private pending: string[] = [];
+  private head = 0;
   /** Continuity is lost: the next append must start with a reset marker. */
   private lost = false;
   private pumping = false;
@@ -46,7 +47,7 @@ export class AppendQueue {
 
   /** Records waiting (a due reset marker counts as one). */
   get size(): number {
-    return this.pending.length / 2 + (this.lost ? 1 : 0);
+    return (this.pending.length - this.head) / 2 + (this.lost ? 1 : 0);
   }
 
   push(field: 'd' | 'r', values: readonly string[]): void {
@@ -54,7 +55,7 @@ export class AppendQueue {
     if (this.lost) {
       // The due marker covers them (and supersedes any other marker).
       if (field === 'd') this.dropped += values.length;
-    } else if (this.pending.length / 2 + values.length > this.maxPending) {
+    } else if ((this.pending.length - this.head) / 2 + values.length > this.maxPending) {
       this.loseAll(values.length * (field === 'd' ? 1 : 0), `more than ${this.maxPending} records waiting for Redis`);
     } else {
       for (const v of values) this.pending.push(field, v);
@@ -76,9 +77,9 @@ export class AppendQueue {
 
   /** Drops everything queued plus `more` data records; the next append starts with a marker. */
   private loseAll(more: number, why: string): void {
-    let data = more;
-    for (let i = 0; i < this.pending.length; i += 2) if (this.pending[i] === 'd') data++;
+    const data = more + countData(this.pending, this.head);
     this.pending = [];
+    this.head = 0;
     this.dropped += data;
     if (!this.lost) this.report(new LogError(LogErrorCode.AppendLost, `${why}: ${data} notification(s) dropped; a reset marker will cover them`));
     this.lost = true;
@@ -94,26 +95,31 @@ export class AppendQueue {
           await this.link.whenReady();
           continue;
         }
+        // Drop what was sent once it is most of the array: a backlog costs O(n), not O(n²).
+        if (this.head > 0 && this.head * 2 >= this.pending.length) {
+          this.pending = this.pending.slice(this.head);
+          this.head = 0;
+        }
         const marker = this.lost;
-        const take = Math.min(this.pending.length, (LOG_MAX_BATCH - (marker ? 1 : 0)) * 2);
-        const batch = this.pending.slice(0, take);
-        this.pending = this.pending.slice(take);
+        const batch = this.pending.slice(this.head, this.head + (LOG_MAX_BATCH - (marker ? 1 : 0)) * 2);
+        this.head += batch.length;
         this.lost = false;
         try {
           await this.link.send(marker ? ['r', APPEND_LOST, ...batch] : batch);
           failures = 0;
-          for (let i = 0; i < batch.length; i += 2) if (batch[i] === 'd') this.appended++;
+          this.appended += countData(batch, 0);
         } catch (e) {
+          // Only pump() moves head; a push that overflowed meanwhile emptied the queue, batch included.
+          const requeued = !this.lost;
+          if (requeued) this.head -= batch.length;
           if (this.link.notSent(e)) {
-            // Never reached Redis: put it back in front, in order, and wait for the connection.
-            this.pending = batch.concat(this.pending);
-            this.lost ||= marker;
-            await this.link.pause(++failures);
+            // Never reached Redis: it stays in front, in order, until the connection is back.
+            if (requeued) this.lost = marker;
+            else this.dropped += countData(batch, 0);
           } else {
-            this.pending = batch.concat(this.pending);
-            this.loseAll(0, `an append's outcome is unknown (${(e as Error).message})`);
-            await this.link.pause(++failures);
+            this.loseAll(requeued ? 0 : countData(batch, 0), `an append's outcome is unknown (${(e as Error).message})`);
           }
+          await this.link.pause(++failures);
         }
       }
     } finally {
@@ -127,4 +133,11 @@ export class AppendQueue {
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/** Data records (not markers) among `field, value` pairs from index `from`. */
+function countData(pairs: readonly string[], from: number): number {
+  let n = 0;
+  for (let i = from; i < pairs.length; i += 2) if (pairs[i] === 'd') n++;
+  return n;
 }
