@@ -222,6 +222,8 @@ export function redisLog(options: RedisLogOptions): SharedLog {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([queue.idle(), new Promise((r) => (timer = setTimeout(r, closeTimeout)))]);
     clearTimeout(timer);
+    // Nobody else knows these existed, so nobody can append a marker for them: say so.
+    if (queue.size > 0) report(new LogError(LogErrorCode.AppendLost, `closed with ${queue.size} record(s) not appended after ${closeTimeout} ms; clients on other instances are not told about them`));
     closed = true;
     queue.close();
     wakeClosed();
