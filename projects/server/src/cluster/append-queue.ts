@@ -56,7 +56,10 @@ export class AppendQueue {
       // The due marker covers them (and supersedes any other marker).
       if (field === 'd') this.dropped += values.length;
     } else if ((this.pending.length - this.head) / 2 + values.length > this.maxPending) {
-      this.loseAll(values.length * (field === 'd' ? 1 : 0), `more than ${this.maxPending} records waiting for Redis`);
+      this.loseAll(
+        values.length * (field === 'd' ? 1 : 0),
+        `more than ${this.maxPending} records waiting for Redis`,
+      );
     } else {
       for (const v of values) this.pending.push(field, v);
     }
@@ -81,7 +84,13 @@ export class AppendQueue {
     this.pending = [];
     this.head = 0;
     this.dropped += data;
-    if (!this.lost) this.report(new LogError(LogErrorCode.AppendLost, `${why}: ${data} notification(s) dropped; a reset marker will cover them`));
+    if (!this.lost)
+      this.report(
+        new LogError(
+          LogErrorCode.AppendLost,
+          `${why}: ${data} notification(s) dropped; a reset marker will cover them`,
+        ),
+      );
     this.lost = true;
   }
 
@@ -101,7 +110,10 @@ export class AppendQueue {
           this.head = 0;
         }
         const marker = this.lost;
-        const batch = this.pending.slice(this.head, this.head + (LOG_MAX_BATCH - (marker ? 1 : 0)) * 2);
+        const batch = this.pending.slice(
+          this.head,
+          this.head + (LOG_MAX_BATCH - (marker ? 1 : 0)) * 2,
+        );
         this.head += batch.length;
         this.lost = false;
         try {
@@ -117,7 +129,10 @@ export class AppendQueue {
             if (requeued) this.lost = marker;
             else this.dropped += countData(batch, 0);
           } else {
-            this.loseAll(requeued ? 0 : countData(batch, 0), `an append's outcome is unknown (${(e as Error).message})`);
+            this.loseAll(
+              requeued ? 0 : countData(batch, 0),
+              `an append's outcome is unknown (${(e as Error).message})`,
+            );
           }
           await this.link.pause(++failures);
         }

@@ -2,7 +2,14 @@ import type { Notification } from '@changefeed/protocol';
 import pg from 'pg';
 import type { SourceSink } from '../source.js';
 import { leaderSource, type LeaderSource } from './leader-source.js';
-import { onCleanup, openLog, Recorder, uniquePrefix, useRedisCleanup, waitFor } from './redis-fixture.spec.js';
+import {
+  onCleanup,
+  openLog,
+  Recorder,
+  uniquePrefix,
+  useRedisCleanup,
+  waitFor,
+} from './redis-fixture.spec.js';
 import type { SharedLog } from './shared-log.js';
 
 const URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -27,7 +34,9 @@ describe('leaderSource (real Postgres and Redis)', () => {
     try {
       await admin.connect();
     } catch (e) {
-      throw new Error(`Postgres at ${URL} is unreachable (${(e as Error).message}); these specs need it${process.env['CI'] === 'true' ? ' (CI=true)' : ''}`);
+      throw new Error(
+        `Postgres at ${URL} is unreachable (${(e as Error).message}); these specs need it${process.env['CI'] === 'true' ? ' (CI=true)' : ''}`,
+      );
     }
   });
 
@@ -45,17 +54,27 @@ describe('leaderSource (real Postgres and Redis)', () => {
     };
   }
 
-  async function instance(name: string, prefix: string): Promise<{ source: LeaderSource; app: string }> {
+  async function instance(
+    name: string,
+    prefix: string,
+  ): Promise<{ source: LeaderSource; app: string }> {
     const app = `cf_${name}_${RUN}`;
     const { log } = openLog(prefix);
-    const source = leaderSource({ client: { connectionString: URL, application_name: app }, channel: CHANNEL, interval: 50 });
+    const source = leaderSource({
+      client: { connectionString: URL, application_name: app },
+      channel: CHANNEL,
+      interval: 50,
+    });
     onCleanup(() => source.stop());
     await source.start(logSink(log, []));
     return { source, app };
   }
 
   async function backendPids(app: string): Promise<number[]> {
-    const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [app]);
+    const { rows } = await admin.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
+      [app],
+    );
     return rows.map((r) => r.pid);
   }
 
@@ -67,7 +86,7 @@ describe('leaderSource (real Postgres and Redis)', () => {
 
   /** Waits until `app` has a session again (after its backend was terminated). */
   async function reconnected(app: string): Promise<void> {
-    for (const until = Date.now() + 10_000; (await backendPids(app)).length === 0; ) {
+    for (const until = Date.now() + 10_000; (await backendPids(app)).length === 0;) {
       if (Date.now() > until) throw new Error(`${app} did not reconnect`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -80,23 +99,57 @@ describe('leaderSource (real Postgres and Redis)', () => {
     await watcher.tail(seen);
     const a = await instance('a', prefix);
     const b = await instance('b', prefix);
-    await waitFor(() => a.source.isLeader() !== b.source.isLeader(), 'exactly one leader', () => [a.source.isLeader(), b.source.isLeader()]);
+    await waitFor(
+      () => a.source.isLeader() !== b.source.isLeader(),
+      'exactly one leader',
+      () => [a.source.isLeader(), b.source.isLeader()],
+    );
     const [leader, standby] = a.source.isLeader() ? [a, b] : [b, a];
-    await waitFor(() => seen.events.length === 1, 'the first leader’s marker', () => seen.describe());
+    await waitFor(
+      () => seen.events.length === 1,
+      'the first leader’s marker',
+      () => seen.describe(),
+    );
 
-    await admin.query(`SELECT pg_notify($1, '{"collection":"items","op":"insert","id":1}')`, [CHANNEL]);
-    await waitFor(() => seen.events.length === 2, 'the first insert', () => seen.describe());
+    await admin.query(`SELECT pg_notify($1, '{"collection":"items","op":"insert","id":1}')`, [
+      CHANNEL,
+    ]);
+    await waitFor(
+      () => seen.events.length === 2,
+      'the first insert',
+      () => seen.describe(),
+    );
 
     await admin.query('SELECT pg_terminate_backend($1)', [await backendPid(leader.app)]);
-    await waitFor(() => standby.source.isLeader(), 'the standby to take over', () => [leader.source.isLeader(), standby.source.isLeader()]);
-    await waitFor(() => seen.events.length === 3, 'the handover marker', () => seen.describe());
-    await admin.query(`SELECT pg_notify($1, '{"collection":"items","op":"insert","id":2}')`, [CHANNEL]);
-    await waitFor(() => seen.events.length === 4, 'the second insert', () => seen.describe());
+    await waitFor(
+      () => standby.source.isLeader(),
+      'the standby to take over',
+      () => [leader.source.isLeader(), standby.source.isLeader()],
+    );
+    await waitFor(
+      () => seen.events.length === 3,
+      'the handover marker',
+      () => seen.describe(),
+    );
+    await admin.query(`SELECT pg_notify($1, '{"collection":"items","op":"insert","id":2}')`, [
+      CHANNEL,
+    ]);
+    await waitFor(
+      () => seen.events.length === 4,
+      'the second insert',
+      () => seen.describe(),
+    );
     // The old leader reconnects as a standby: nothing doubles.
     await reconnected(leader.app);
     expect(leader.source.isLeader()).toBe(false);
-    await admin.query(`SELECT pg_notify($1, '{"collection":"items","op":"insert","id":3}')`, [CHANNEL]);
-    await waitFor(() => seen.events.length === 5, 'the third insert', () => seen.describe());
+    await admin.query(`SELECT pg_notify($1, '{"collection":"items","op":"insert","id":3}')`, [
+      CHANNEL,
+    ]);
+    await waitFor(
+      () => seen.events.length === 5,
+      'the third insert',
+      () => seen.describe(),
+    );
     expect(seen.describe()).toEqual([
       '1 reset listen',
       '2 data {"collection":"items","op":"insert","id":1}',
@@ -107,8 +160,17 @@ describe('leaderSource (real Postgres and Redis)', () => {
   });
 
   it('refuses bad options with a TypeError that states the rule', () => {
-    expect(() => leaderSource({ channel: 'a-b' })).toThrowError(TypeError, /channel must be an identifier/);
-    expect(() => leaderSource({ interval: 0 })).toThrowError(TypeError, /interval must be an integer > 0 \(ms\)/);
-    expect(() => leaderSource({ connectionString: URL, client: {} })).toThrowError(TypeError, /at most one of connectionString and client/);
+    expect(() => leaderSource({ channel: 'a-b' })).toThrowError(
+      TypeError,
+      /channel must be an identifier/,
+    );
+    expect(() => leaderSource({ interval: 0 })).toThrowError(
+      TypeError,
+      /interval must be an integer > 0 \(ms\)/,
+    );
+    expect(() => leaderSource({ connectionString: URL, client: {} })).toThrowError(
+      TypeError,
+      /at most one of connectionString and client/,
+    );
   });
 });

@@ -41,17 +41,24 @@ export function leaderLockKey(channel: string): string {
  * createNotifier({ server, cluster: redisLog({ url }), sources: [leaderSource({ connectionString })] });
  */
 export function leaderSource(options: LeaderSourceOptions = {}): LeaderSource {
-  if (options.connectionString !== undefined && options.client !== undefined) throw new LogOptionError('leaderSource(): give at most one of connectionString and client');
+  if (options.connectionString !== undefined && options.client !== undefined)
+    throw new LogOptionError('leaderSource(): give at most one of connectionString and client');
   const channel = checkChannel(options.channel ?? 'changefeed', 'leaderSource()');
   const interval = options.interval ?? 1_000;
   const probeTimeout = options.probeTimeout ?? 10_000;
-  for (const [name, v] of [['interval', interval], ['probeTimeout', probeTimeout]] as const) {
-    if (!Number.isSafeInteger(v) || v <= 0) throw new LogOptionError(`leaderSource(): ${name} must be an integer > 0 (ms)`);
+  for (const [name, v] of [
+    ['interval', interval],
+    ['probeTimeout', probeTimeout],
+  ] as const) {
+    if (!Number.isSafeInteger(v) || v <= 0)
+      throw new LogOptionError(`leaderSource(): ${name} must be an integer > 0 (ms)`);
   }
   const key = leaderLockKey(channel);
   const config: ClientConfig = {
     application_name: 'changefeed-bridge',
-    ...(options.connectionString !== undefined ? { connectionString: options.connectionString } : options.client),
+    ...(options.connectionString !== undefined
+      ? { connectionString: options.connectionString }
+      : options.client),
     keepAlive: true,
   };
 
@@ -92,7 +99,13 @@ export function leaderSource(options: LeaderSourceOptions = {}): LeaderSource {
     try {
       await Promise.race([
         step(c),
-        new Promise((_, reject) => (timeout = setTimeout(() => reject(new Error(`no answer in ${probeTimeout} ms`)), probeTimeout))),
+        new Promise(
+          (_, reject) =>
+            (timeout = setTimeout(
+              () => reject(new Error(`no answer in ${probeTimeout} ms`)),
+              probeTimeout,
+            )),
+        ),
       ]);
     } catch (e) {
       return lost(c, e as Error);
@@ -107,7 +120,10 @@ export function leaderSource(options: LeaderSourceOptions = {}): LeaderSource {
       await c.query('SELECT 1');
       return;
     }
-    const { rows } = await c.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key]);
+    const { rows } = await c.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock($1::bigint) AS locked',
+      [key],
+    );
     if (!rows[0].locked || c !== client) return;
     await c.query(`LISTEN "${channel}"`);
     leader = true;
@@ -123,18 +139,33 @@ export function leaderSource(options: LeaderSourceOptions = {}): LeaderSource {
     clearTimeout(timer);
     // Ending the session releases the lock: a standby may take over at once.
     void c.end().catch(() => {});
-    (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    (
+      c as unknown as { connection?: { stream?: { destroy(): void } } }
+    ).connection?.stream?.destroy();
     if (stopped) return;
-    sink.error(new LogError(LogErrorCode.Unavailable, `leaderSource(): connection lost (${e.message}); reconnecting`, { cause: e }));
+    sink.error(
+      new LogError(
+        LogErrorCode.Unavailable,
+        `leaderSource(): connection lost (${e.message}); reconnecting`,
+        { cause: e },
+      ),
+    );
     retry();
   }
 
   function retry(): void {
-    const delay = Math.random() * Math.min(LOG_RECONNECT_MAX_MS, LOG_RECONNECT_MIN_MS * 2 ** failures++);
+    const delay =
+      Math.random() * Math.min(LOG_RECONNECT_MAX_MS, LOG_RECONNECT_MIN_MS * 2 ** failures++);
     timer = setTimeout(() => {
       connect().catch((e) => {
         if (stopped) return;
-        sink.error(new LogError(LogErrorCode.Unavailable, `leaderSource(): cannot connect (${(e as Error).message}); retrying`, { cause: e }));
+        sink.error(
+          new LogError(
+            LogErrorCode.Unavailable,
+            `leaderSource(): cannot connect (${(e as Error).message}); retrying`,
+            { cause: e },
+          ),
+        );
         retry();
       });
     }, delay);
@@ -151,7 +182,13 @@ export function leaderSource(options: LeaderSourceOptions = {}): LeaderSource {
         connect()
           .then(() => resolve())
           .catch((e) => {
-            sink.error(new LogError(LogErrorCode.Unavailable, `leaderSource(): cannot connect (${(e as Error).message}); retrying`, { cause: e }));
+            sink.error(
+              new LogError(
+                LogErrorCode.Unavailable,
+                `leaderSource(): cannot connect (${(e as Error).message}); retrying`,
+                { cause: e },
+              ),
+            );
             retry();
           });
       });

@@ -16,6 +16,7 @@ export function parseRow([id, fields]: StreamRow): LogEntry | undefined {
   const dash = id.indexOf('-');
   const seq = Number(id.slice(dash + 1));
   if (dash <= 0 || !Number.isSafeInteger(seq) || seq < 1) return undefined;
-  if (fields.length !== 4 || fields[0] !== 'e' || (fields[2] !== 'd' && fields[2] !== 'r')) return undefined;
+  if (fields.length !== 4 || fields[0] !== 'e' || (fields[2] !== 'd' && fields[2] !== 'r'))
+    return undefined;
   return { epoch: fields[1], seq, kind: fields[2] === 'd' ? 'data' : 'reset', body: fields[3] };
 }

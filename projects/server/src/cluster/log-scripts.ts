@@ -93,9 +93,20 @@ export interface CommandSender {
 }
 
 /** EVALSHA, falling back to EVAL once when Redis does not have the script (after a restart or SCRIPT FLUSH). */
-export async function runScript<T>(client: CommandSender, script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<T> {
+export async function runScript<T>(
+  client: CommandSender,
+  script: LuaScript,
+  keys: readonly string[],
+  args: readonly string[],
+): Promise<T> {
   try {
-    return await client.sendCommand<T>(['EVALSHA', script.sha, String(keys.length), ...keys, ...args]);
+    return await client.sendCommand<T>([
+      'EVALSHA',
+      script.sha,
+      String(keys.length),
+      ...keys,
+      ...args,
+    ]);
   } catch (e) {
     // NOSCRIPT: nothing ran, so running the source is safe even for APPEND.
     if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;

@@ -38,14 +38,20 @@ export class LogTail {
 
   /** Positions at the current head (opening an epoch if there is none), then reads on in the background. */
   async start(): Promise<LogPosition> {
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       await this.link.whenReady();
       if (this.link.isClosed()) return { epoch: this.epoch, seq: this.seq };
       try {
         await this.probe(false);
         break;
       } catch (e) {
-        this.link.report(new LogError(LogErrorCode.Unavailable, `cannot read the log (${(e as Error).message}); retrying`, { cause: e }));
+        this.link.report(
+          new LogError(
+            LogErrorCode.Unavailable,
+            `cannot read the log (${(e as Error).message}); retrying`,
+            { cause: e },
+          ),
+        );
         await this.link.pause(++failures);
       }
     }
@@ -64,7 +70,16 @@ export class LogTail {
           if (!this.link.isClosed()) await this.probe(true);
           continue;
         }
-        const reply = await this.link.sendCommand<[string, StreamRow[]][] | null>(['XREAD', 'COUNT', String(LOG_READ_COUNT), 'BLOCK', String(this.link.blockMs), 'STREAMS', logKey, this.cursor]);
+        const reply = await this.link.sendCommand<[string, StreamRow[]][] | null>([
+          'XREAD',
+          'COUNT',
+          String(LOG_READ_COUNT),
+          'BLOCK',
+          String(this.link.blockMs),
+          'STREAMS',
+          logKey,
+          this.cursor,
+        ]);
         if (reply === null) await this.probe(true);
         else this.deliver(reply[0][1]);
         failures = 0;
@@ -72,7 +87,14 @@ export class LogTail {
         if (this.link.isClosed()) return;
         // Connection errors are reported by the connection; a reply error (WRONGTYPE: someone
         // overwrote the key) is reported here, and retried with backoff either way.
-        if (this.link.isReady()) this.link.report(new LogError(LogErrorCode.Unavailable, `tailing the log failed (${(e as Error).message}); retrying`, { cause: e }));
+        if (this.link.isReady())
+          this.link.report(
+            new LogError(
+              LogErrorCode.Unavailable,
+              `tailing the log failed (${(e as Error).message}); retrying`,
+              { cause: e },
+            ),
+          );
         await this.link.pause(++failures);
       }
     }
@@ -84,7 +106,12 @@ export class LogTail {
       this.cursor = row[0];
       const entry = parseRow(row);
       if (entry === undefined) {
-        this.link.report(new LogError(LogErrorCode.BadEntry, `skipped stream entry ${row[0]}, which changefeed did not write`));
+        this.link.report(
+          new LogError(
+            LogErrorCode.BadEntry,
+            `skipped stream entry ${row[0]}, which changefeed did not write`,
+          ),
+        );
         continue;
       }
       if (entry.epoch !== this.epoch || entry.seq !== this.seq + 1) {
@@ -116,10 +143,20 @@ export class LogTail {
    * the head is past it (the stream was deleted). `report` false: just take the head as position.
    */
   private async probe(report: boolean): Promise<void> {
-    const meta = await runScript<[string, string, number, number] | []>(this.link, PROBE, this.link.keys, [this.epoch, String(this.seq)]);
+    const meta = await runScript<[string, string, number, number] | []>(
+      this.link,
+      PROBE,
+      this.link.keys,
+      [this.epoch, String(this.seq)],
+    );
     let epoch: string, ems: string, head: number;
     if (meta.length === 0) {
-      [epoch, ems, , head] = await runScript<[string, string, number, number]>(this.link, APPEND, this.link.keys, this.link.openArgs());
+      [epoch, ems, , head] = await runScript<[string, string, number, number]>(
+        this.link,
+        APPEND,
+        this.link.keys,
+        this.link.openArgs(),
+      );
     } else {
       [epoch, ems, head] = meta;
       if (epoch === this.epoch && (head <= this.seq || meta[3] === 1)) return;

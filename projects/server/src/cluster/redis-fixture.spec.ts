@@ -26,12 +26,18 @@ export function onCleanup(fn: () => unknown): void {
 
 /** A plain client for looking at and tampering with the keys; fails loudly without Redis. */
 export async function adminClient() {
-  const client = createClient({ url: REDIS_URL, RESP: 2, socket: { reconnectStrategy: false, connectTimeout: 2_000 } });
+  const client = createClient({
+    url: REDIS_URL,
+    RESP: 2,
+    socket: { reconnectStrategy: false, connectTimeout: 2_000 },
+  });
   client.on('error', () => {});
   try {
     await client.connect();
   } catch (e) {
-    throw new Error(`Redis at ${REDIS_URL} is unreachable (${(e as Error).message}); these specs need it${process.env['CI'] === 'true' ? ' (CI=true)' : ''}`);
+    throw new Error(
+      `Redis at ${REDIS_URL} is unreachable (${(e as Error).message}); these specs need it${process.env['CI'] === 'true' ? ' (CI=true)' : ''}`,
+    );
   }
   onCleanup(() => client.destroy());
   return client;
@@ -51,7 +57,10 @@ export function uniquePrefix(): string {
 }
 
 /** A log on `prefix` whose errors are collected, closed after the spec. */
-export function openLog(prefix: string, options: Partial<RedisLogOptions> = {}): { log: SharedLog; errors: Error[] } {
+export function openLog(
+  prefix: string,
+  options: Partial<RedisLogOptions> = {},
+): { log: SharedLog; errors: Error[] } {
   const errors: Error[] = [];
   const log = redisLog({ url: REDIS_URL, prefix, onError: (e) => errors.push(e), ...options });
   onCleanup(() => log.close());
@@ -75,20 +84,30 @@ export class Recorder implements TailHandler {
   }
 
   get gaps(): LogGap[] {
-    return this.events.filter((e): e is { gap: true } & LogGap => 'gap' in e).map(({ from, to, reason }) => ({ from, to, reason }));
+    return this.events
+      .filter((e): e is { gap: true } & LogGap => 'gap' in e)
+      .map(({ from, to, reason }) => ({ from, to, reason }));
   }
 
   /** One line per event, for failure messages and order checks. */
   describe(): string[] {
-    return this.events.map((e) => ('gap' in e ? `gap ${e.reason} → ${e.to.seq}` : `${e.seq} ${e.kind} ${e.body}`));
+    return this.events.map((e) =>
+      'gap' in e ? `gap ${e.reason} → ${e.to.seq}` : `${e.seq} ${e.kind} ${e.body}`,
+    );
   }
 }
 
 /** Polls `condition` until it holds; fails with `what` and `detail()` after `ms`. */
-export async function waitFor(condition: () => boolean, what: string, detail: () => unknown = () => '', ms = 10_000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  detail: () => unknown = () => '',
+  ms = 10_000,
+): Promise<void> {
   const until = Date.now() + ms;
   while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(detail())}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(detail())}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }

@@ -1,6 +1,14 @@
 import { APPEND_LOST } from './append-queue.js';
 import { LogErrorCode } from './log-error.js';
-import { adminClient, openLog, Recorder, RedisProxy, uniquePrefix, useRedisCleanup, waitFor } from './redis-fixture.spec.js';
+import {
+  adminClient,
+  openLog,
+  Recorder,
+  RedisProxy,
+  uniquePrefix,
+  useRedisCleanup,
+  waitFor,
+} from './redis-fixture.spec.js';
 import type { RedisLogOptions } from './redis-log.js';
 import type { SharedLog } from './shared-log.js';
 
@@ -35,7 +43,11 @@ describe('redisLog when Redis is away (real Redis behind a proxy)', () => {
   /** Takes the proxy down and waits until `log` noticed (an append racing the drop has an unknown outcome). */
   async function cutOff(proxy: RedisProxy, log: SharedLog): Promise<void> {
     await proxy.down();
-    await waitFor(() => !log.stats().connected, 'the log to notice', () => log.stats());
+    await waitFor(
+      () => !log.stats().connected,
+      'the log to notice',
+      () => log.stats(),
+    );
   }
 
   it('queues appends while Redis is away and appends them, in order, when it returns: no marker, no gap', async () => {
@@ -45,10 +57,16 @@ describe('redisLog when Redis is away (real Redis behind a proxy)', () => {
     a.append(['q3']);
     expect(a.stats().pending).toBe(3);
     await proxy.up();
-    await waitFor(() => rb.events.length === 3 && ra.events.length === 3, 'q1..q3 on both', () => [ra.describe(), rb.describe()]);
+    await waitFor(
+      () => rb.events.length === 3 && ra.events.length === 3,
+      'q1..q3 on both',
+      () => [ra.describe(), rb.describe()],
+    );
     expect(rb.describe()).toEqual(['1 data q1', '2 data q2', '3 data q3']);
     expect(ra.describe()).toEqual(rb.describe());
-    expect(a.stats()).toEqual(jasmine.objectContaining({ appended: 3, dropped: 0, pending: 0, gaps: 0 }));
+    expect(a.stats()).toEqual(
+      jasmine.objectContaining({ appended: 3, dropped: 0, pending: 0, gaps: 0 }),
+    );
     expect(aErrors.map((e) => (e as { code?: string }).code)).toContain(LogErrorCode.Unavailable);
   });
 
@@ -59,11 +77,21 @@ describe('redisLog when Redis is away (real Redis behind a proxy)', () => {
     a.appendReset('listen');
     // Once a marker is due, nothing more is kept: it covers everything queued before it is appended.
     expect(a.stats()).toEqual(jasmine.objectContaining({ pending: 1, dropped: 10_000 }));
-    expect(aErrors.filter((e) => (e as { code?: string }).code === LogErrorCode.AppendLost).length).toBe(1);
+    expect(
+      aErrors.filter((e) => (e as { code?: string }).code === LogErrorCode.AppendLost).length,
+    ).toBe(1);
     await proxy.up();
-    await waitFor(() => rb.events.length === 1, 'the marker', () => rb.describe());
+    await waitFor(
+      () => rb.events.length === 1,
+      'the marker',
+      () => rb.describe(),
+    );
     a.append(['after']);
-    await waitFor(() => rb.events.length === 2, 'the next append', () => rb.describe());
+    await waitFor(
+      () => rb.events.length === 2,
+      'the next append',
+      () => rb.describe(),
+    );
     expect(rb.describe()).toEqual([`1 reset ${APPEND_LOST}`, '2 data after']);
   });
 
@@ -72,15 +100,27 @@ describe('redisLog when Redis is away (real Redis behind a proxy)', () => {
     proxy.stall();
     a.append(['ran']);
     // Redis ran it (b sees it); a never hears so, then loses the connection.
-    await waitFor(() => rb.events.length === 1, 'the append on b', () => rb.describe());
+    await waitFor(
+      () => rb.events.length === 1,
+      'the append on b',
+      () => rb.describe(),
+    );
     expect(a.stats().appended).toBe(0);
     await proxy.down();
     // Queued while a marker is due: the marker covers it too.
     a.append(['covered']);
     await proxy.up();
-    await waitFor(() => rb.events.length === 2, 'the marker', () => rb.describe());
+    await waitFor(
+      () => rb.events.length === 2,
+      'the marker',
+      () => rb.describe(),
+    );
     a.append(['later']);
-    await waitFor(() => rb.events.length === 3, 'later', () => rb.describe());
+    await waitFor(
+      () => rb.events.length === 3,
+      'later',
+      () => rb.describe(),
+    );
     expect(rb.describe()).toEqual(['1 data ran', `2 reset ${APPEND_LOST}`, '3 data later']);
     await a.flush();
     expect(a.stats()).toEqual(jasmine.objectContaining({ appended: 1, dropped: 2, pending: 0 }));
@@ -93,7 +133,11 @@ describe('redisLog when Redis is away (real Redis behind a proxy)', () => {
     b.append(['m3']);
     await b.flush();
     await proxy.up();
-    await waitFor(() => ra.events.length === 3, 'm1..m3 on a', () => ra.describe());
+    await waitFor(
+      () => ra.events.length === 3,
+      'm1..m3 on a',
+      () => ra.describe(),
+    );
     expect(ra.describe()).toEqual(['1 data m1', '2 data m2', '3 data m3']);
   });
 
@@ -105,27 +149,49 @@ describe('redisLog when Redis is away (real Redis behind a proxy)', () => {
       await b.flush();
     }
     await proxy.up();
-    await waitFor(() => ra.gaps.length === 1, 'a gap on a', () => ra.describe().slice(0, 3));
+    await waitFor(
+      () => ra.gaps.length === 1,
+      'a gap on a',
+      () => ra.describe().slice(0, 3),
+    );
     b.append(['m301']);
-    await waitFor(() => ra.data.at(-1)?.body === 'm301', 'm301 on a', () => ra.describe().slice(0, 3));
+    await waitFor(
+      () => ra.data.at(-1)?.body === 'm301',
+      'm301 on a',
+      () => ra.describe().slice(0, 3),
+    );
     expect(ra.gaps[0]).toEqual(jasmine.objectContaining({ from: start, reason: 'trimmed' }));
     // Whatever it delivers after the gap continues right after it.
     const to = ra.gaps[0].to.seq;
-    expect(ra.data.map((e) => e.seq)).toEqual(Array.from({ length: 301 - to }, (_, i) => to + 1 + i));
+    expect(ra.data.map((e) => e.seq)).toEqual(
+      Array.from({ length: 301 - to }, (_, i) => to + 1 + i),
+    );
   });
 
   it('reports an epoch gap when Redis lost the log while the instance was away (a restart without persistence)', async () => {
     const { prefix, proxy, a, ra, start } = await setup();
     a.append(['before']);
-    await waitFor(() => ra.events.length === 1, 'before', () => ra.describe());
+    await waitFor(
+      () => ra.events.length === 1,
+      'before',
+      () => ra.describe(),
+    );
     await proxy.down();
     await (await adminClient()).del([`{${prefix}}:meta`, `{${prefix}}:log`]);
     await proxy.up();
-    await waitFor(() => ra.gaps.length === 1, 'a gap', () => ra.describe());
+    await waitFor(
+      () => ra.gaps.length === 1,
+      'a gap',
+      () => ra.describe(),
+    );
     expect(ra.gaps[0].reason).toBe('epoch');
     expect(ra.gaps[0].to.epoch).not.toBe(start.epoch);
     a.append(['after']);
-    await waitFor(() => ra.data.length === 2, 'after', () => ra.describe());
+    await waitFor(
+      () => ra.data.length === 2,
+      'after',
+      () => ra.describe(),
+    );
     expect(ra.data[1].epoch).toBe(ra.gaps[0].to.epoch);
   });
 
@@ -136,10 +202,16 @@ describe('redisLog when Redis is away (real Redis behind a proxy)', () => {
     expect(() => log.append(['x'])).not.toThrow();
     expect(() => log.appendReset('listen')).not.toThrow();
     expect(await log.readRange('any', 0)).toEqual({ ok: false, reason: 'unavailable' });
-    await waitFor(() => errors.length > 0, 'an error report', () => errors.map((e) => e.message));
+    await waitFor(
+      () => errors.length > 0,
+      'an error report',
+      () => errors.map((e) => e.message),
+    );
     expect((errors[0] as { code?: string }).code).toBe(LogErrorCode.Unavailable);
     await log.close();
     expect(log.stats().connected).toBe(false);
-    expect(errors.map((e) => e.message)).toContain(jasmine.stringMatching(/closed with 2 record\(s\) not appended after 100 ms/));
+    expect(errors.map((e) => e.message)).toContain(
+      jasmine.stringMatching(/closed with 2 record\(s\) not appended after 100 ms/),
+    );
   });
 });

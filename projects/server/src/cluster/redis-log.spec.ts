@@ -1,5 +1,13 @@
 import { redisLog } from './redis-log.js';
-import { adminClient, openLog, Recorder, REDIS_URL, uniquePrefix, useRedisCleanup, waitFor } from './redis-fixture.spec.js';
+import {
+  adminClient,
+  openLog,
+  Recorder,
+  REDIS_URL,
+  uniquePrefix,
+  useRedisCleanup,
+  waitFor,
+} from './redis-fixture.spec.js';
 
 /** Against the real Redis at 127.0.0.1:6379 (see redis-fixture.spec.ts); two logs are two instances. */
 describe('redisLog (real Redis)', () => {
@@ -17,8 +25,16 @@ describe('redisLog (real Redis)', () => {
 
   it('refuses bad options with a TypeError that states the rule', () => {
     const bad = (o: object) => () => redisLog({ url: REDIS_URL, ...o });
-    expect(() => redisLog({} as never)).toThrowMatching((e) => e instanceof TypeError && (e as { code?: string }).code === 'ERR_CHANGEFEED_INVALID_OPTION' && /url must be a redis:\/\/ or rediss:\/\/ URL/.test(e.message));
-    expect(bad({ prefix: 'a{b}' })).toThrowError(TypeError, /prefix must be 1 to 100 characters without braces or spaces/);
+    expect(() => redisLog({} as never)).toThrowMatching(
+      (e) =>
+        e instanceof TypeError &&
+        (e as { code?: string }).code === 'ERR_CHANGEFEED_INVALID_OPTION' &&
+        /url must be a redis:\/\/ or rediss:\/\/ URL/.test(e.message),
+    );
+    expect(bad({ prefix: 'a{b}' })).toThrowError(
+      TypeError,
+      /prefix must be 1 to 100 characters without braces or spaces/,
+    );
     expect(bad({ maxLen: 0 })).toThrowError(TypeError, /maxLen must be an integer > 0/);
     expect(bad({ maxPending: 1.5 })).toThrowError(TypeError, /maxPending must be an integer > 0/);
     expect(bad({ blockMs: -1 })).toThrowError(TypeError, /blockMs must be an integer > 0/);
@@ -35,7 +51,11 @@ describe('redisLog (real Redis)', () => {
     const { a, ra, rb, pa } = await twoInstances();
     a.append(['n1', 'n2']);
     a.append(['n3']);
-    await waitFor(() => rb.data.length === 3 && ra.data.length === 3, 'three entries on both', () => [ra.describe(), rb.describe()]);
+    await waitFor(
+      () => rb.data.length === 3 && ra.data.length === 3,
+      'three entries on both',
+      () => [ra.describe(), rb.describe()],
+    );
     expect(rb.describe()).toEqual(['1 data n1', '2 data n2', '3 data n3']);
     expect(ra.describe()).toEqual(rb.describe());
     expect(rb.data.every((e) => e.epoch === pa.epoch)).toBe(true);
@@ -50,18 +70,30 @@ describe('redisLog (real Redis)', () => {
       // A new turn, as the hub calls append() once per turn.
       await new Promise((r) => setImmediate(r));
     }
-    await waitFor(() => rb.data.length === turns * 3, `${turns * 3} entries`, () => rb.describe().slice(-5));
+    await waitFor(
+      () => rb.data.length === turns * 3,
+      `${turns * 3} entries`,
+      () => rb.describe().slice(-5),
+    );
     expect(rb.data.map((e) => e.seq)).toEqual(Array.from({ length: turns * 3 }, (_, i) => i + 1));
     const bodies = rb.data.map((e) => e.body);
-    expect(bodies.filter((x) => x.startsWith('a'))).toEqual(Array.from({ length: turns }, (_, t) => [`a${t}.0`, `a${t}.1`]).flat());
-    expect(bodies.filter((x) => x.startsWith('b'))).toEqual(Array.from({ length: turns }, (_, t) => `b${t}`));
+    expect(bodies.filter((x) => x.startsWith('a'))).toEqual(
+      Array.from({ length: turns }, (_, t) => [`a${t}.0`, `a${t}.1`]).flat(),
+    );
+    expect(bodies.filter((x) => x.startsWith('b'))).toEqual(
+      Array.from({ length: turns }, (_, t) => `b${t}`),
+    );
     expect(rb.gaps).toEqual([]);
   });
 
   it('replays (after, head] on any instance, and says why not otherwise', async () => {
     const { a, b, rb, pa } = await twoInstances();
     a.append(['n1', 'n2', 'n3']);
-    await waitFor(() => rb.data.length === 3, 'three entries', () => rb.describe());
+    await waitFor(
+      () => rb.data.length === 3,
+      'three entries',
+      () => rb.describe(),
+    );
     const range = await b.readRange(pa.epoch, 1);
     expect(range).toEqual({ ok: true, head: 3, entries: rb.data.slice(1) });
     expect(await b.readRange(pa.epoch, 3)).toEqual({ ok: true, head: 3, entries: [] });
@@ -75,7 +107,11 @@ describe('redisLog (real Redis)', () => {
     a.append(['n1']);
     b.appendReset('handover');
     a.append(['n3']);
-    await waitFor(() => rb.events.length === 3, 'three entries', () => rb.describe());
+    await waitFor(
+      () => rb.events.length === 3,
+      'three entries',
+      () => rb.describe(),
+    );
     expect(rb.describe()).toEqual(['1 data n1', '2 reset handover', '3 data n3']);
     expect(await a.readRange(pa.epoch, 1)).toEqual({ ok: false, reason: 'reset' });
     expect(await a.readRange(pa.epoch, 2)).toEqual({ ok: true, head: 3, entries: [rb.data[1]] });
@@ -85,22 +121,40 @@ describe('redisLog (real Redis)', () => {
     const { prefix, a, b, rb, pa } = await twoInstances({ maxLen: 10 });
     for (let i = 0; i < 300; i++) a.append([`n${i}`]);
     // The tail itself may fall behind the trimming (then it reports a gap): wait for the last one.
-    await waitFor(() => rb.data.at(-1)?.body === 'n299', 'n299', () => rb.describe().slice(-3));
+    await waitFor(
+      () => rb.data.at(-1)?.body === 'n299',
+      'n299',
+      () => rb.describe().slice(-3),
+    );
     const kept = await (await adminClient()).xLen(`{${prefix}}:log`);
     expect(kept).toBeGreaterThanOrEqual(10);
     expect(kept).toBeLessThan(300);
     expect(await b.readRange(pa.epoch, 0)).toEqual({ ok: false, reason: 'trimmed' });
     const recent = await b.readRange(pa.epoch, 295);
-    expect(recent.ok && recent.entries.map((e) => e.body)).toEqual(['n295', 'n296', 'n297', 'n298', 'n299']);
+    expect(recent.ok && recent.entries.map((e) => e.body)).toEqual([
+      'n295',
+      'n296',
+      'n297',
+      'n298',
+      'n299',
+    ]);
   });
 
   it('opens a new epoch when the keys are deleted, and every tail reports it as a gap', async () => {
     const { prefix, a, b, ra, rb, pa } = await twoInstances();
     a.append(['n1']);
-    await waitFor(() => rb.data.length === 1, 'n1', () => rb.describe());
+    await waitFor(
+      () => rb.data.length === 1,
+      'n1',
+      () => rb.describe(),
+    );
     await (await adminClient()).del([`{${prefix}}:meta`, `{${prefix}}:log`]);
     b.append(['n2']);
-    await waitFor(() => rb.data.length === 2 && ra.data.length === 2, 'n2 on both', () => [ra.describe(), rb.describe()]);
+    await waitFor(
+      () => rb.data.length === 2 && ra.data.length === 2,
+      'n2 on both',
+      () => [ra.describe(), rb.describe()],
+    );
     const [gap] = rb.gaps;
     expect(rb.describe()).toEqual(['1 data n1', 'gap epoch → 0', '1 data n2']);
     expect(gap.from).toEqual({ epoch: pa.epoch, seq: 1 });
@@ -113,7 +167,11 @@ describe('redisLog (real Redis)', () => {
   it('notices an idle log’s loss within blockMs, without waiting for an append', async () => {
     const { prefix, ra, rb, pa } = await twoInstances({ blockMs: 100 });
     await (await adminClient()).del([`{${prefix}}:meta`, `{${prefix}}:log`]);
-    await waitFor(() => ra.gaps.length === 1 && rb.gaps.length === 1, 'a gap on both', () => [ra.describe(), rb.describe()]);
+    await waitFor(
+      () => ra.gaps.length === 1 && rb.gaps.length === 1,
+      'a gap on both',
+      () => [ra.describe(), rb.describe()],
+    );
     expect(rb.gaps[0].reason).toBe('epoch');
     expect(rb.gaps[0].to.epoch).not.toBe(pa.epoch);
     // Whichever tail opened the new epoch, both moved to the same one.
@@ -123,23 +181,47 @@ describe('redisLog (real Redis)', () => {
   it('reports a seq jump (entries gone before this reader read them) as a trimmed gap', async () => {
     const { prefix, a, rb, pa } = await twoInstances();
     a.append(['n1']);
-    await waitFor(() => rb.data.length === 1, 'n1', () => rb.describe());
+    await waitFor(
+      () => rb.data.length === 1,
+      'n1',
+      () => rb.describe(),
+    );
     // As if seqs 2 and 3 were appended and trimmed away before this reader got to them.
     await (await adminClient()).hSet(`{${prefix}}:meta`, 'seq', '3');
     a.append(['n4']);
-    await waitFor(() => rb.data.length === 2, 'n4', () => rb.describe());
+    await waitFor(
+      () => rb.data.length === 2,
+      'n4',
+      () => rb.describe(),
+    );
     expect(rb.describe()).toEqual(['1 data n1', 'gap trimmed → 3', '4 data n4']);
-    expect(rb.gaps[0]).toEqual({ from: { epoch: pa.epoch, seq: 1 }, to: { epoch: pa.epoch, seq: 3 }, reason: 'trimmed' });
+    expect(rb.gaps[0]).toEqual({
+      from: { epoch: pa.epoch, seq: 1 },
+      to: { epoch: pa.epoch, seq: 3 },
+      reason: 'trimmed',
+    });
   });
 
   it('finds, when idle, entries the head promises but the stream lost', async () => {
     const { prefix, a, rb, pa } = await twoInstances({ blockMs: 100 });
     // As if five entries were appended and the stream key deleted before this reader read them.
     await (await adminClient()).hSet(`{${prefix}}:meta`, 'seq', '5');
-    await waitFor(() => rb.gaps.length === 1, 'a gap', () => rb.describe());
-    expect(rb.gaps[0]).toEqual({ from: { epoch: pa.epoch, seq: 0 }, to: { epoch: pa.epoch, seq: 5 }, reason: 'trimmed' });
+    await waitFor(
+      () => rb.gaps.length === 1,
+      'a gap',
+      () => rb.describe(),
+    );
+    expect(rb.gaps[0]).toEqual({
+      from: { epoch: pa.epoch, seq: 0 },
+      to: { epoch: pa.epoch, seq: 5 },
+      reason: 'trimmed',
+    });
     a.append(['n6']);
-    await waitFor(() => rb.data.length === 1, 'n6', () => rb.describe());
+    await waitFor(
+      () => rb.data.length === 1,
+      'n6',
+      () => rb.describe(),
+    );
     expect(rb.describe()).toEqual(['gap trimmed → 5', '6 data n6']);
   });
 });

@@ -38,7 +38,8 @@ export interface RedisLogOptions {
 type Client = RedisClientType<{}, {}, {}, 2>;
 
 function positiveInt(value: unknown, name: string): number {
-  if (!Number.isSafeInteger(value) || (value as number) <= 0) throw new LogOptionError(`${name} must be an integer > 0`);
+  if (!Number.isSafeInteger(value) || (value as number) <= 0)
+    throw new LogOptionError(`${name} must be an integer > 0`);
   return value as number;
 }
 
@@ -53,13 +54,18 @@ function positiveInt(value: unknown, name: string): number {
  * log.append([JSON.stringify({ collection: 'forums', op: 'insert', id: 42 })]);
  */
 export function redisLog(options: RedisLogOptions): SharedLog {
-  if (typeof options?.url !== 'string' || !/^rediss?:\/\//.test(options.url)) throw new LogOptionError('url must be a redis:// or rediss:// URL');
+  if (typeof options?.url !== 'string' || !/^rediss?:\/\//.test(options.url))
+    throw new LogOptionError('url must be a redis:// or rediss:// URL');
   const prefix = options.prefix ?? DEFAULT_LOG_PREFIX;
-  if (typeof prefix !== 'string' || !/^[^{}\s]{1,100}$/.test(prefix)) throw new LogOptionError('prefix must be 1 to 100 characters without braces or spaces');
+  if (typeof prefix !== 'string' || !/^[^{}\s]{1,100}$/.test(prefix))
+    throw new LogOptionError('prefix must be 1 to 100 characters without braces or spaces');
   const maxLen = positiveInt(options.maxLen ?? DEFAULT_LOG_MAX_LEN, 'maxLen');
   const maxPending = positiveInt(options.maxPending ?? DEFAULT_LOG_MAX_PENDING, 'maxPending');
   const blockMs = positiveInt(options.blockMs ?? DEFAULT_LOG_BLOCK_MS, 'blockMs');
-  const closeTimeout = positiveInt(options.closeTimeout ?? DEFAULT_LOG_CLOSE_TIMEOUT_MS, 'closeTimeout');
+  const closeTimeout = positiveInt(
+    options.closeTimeout ?? DEFAULT_LOG_CLOSE_TIMEOUT_MS,
+    'closeTimeout',
+  );
   const report = options.onError ?? ((e: Error) => console.error(e));
   // One hash slot for both keys, so the Lua scripts may run on Redis Cluster too.
   const keys = [`{${prefix}}:meta`, `{${prefix}}:log`] as const;
@@ -87,7 +93,11 @@ export function redisLog(options: RedisLogOptions): SharedLog {
     try {
       ({ createClient } = await import('@redis/client'));
     } catch (e) {
-      const err = new LogError(LogErrorCode.Unavailable, 'redisLog() needs the @redis/client package: npm install @redis/client', { cause: e });
+      const err = new LogError(
+        LogErrorCode.Unavailable,
+        'redisLog() needs the @redis/client package: npm install @redis/client',
+        { cause: e },
+      );
       report(err);
       throw err;
     }
@@ -100,7 +110,10 @@ export function redisLog(options: RedisLogOptions): SharedLog {
       socket: { reconnectStrategy: (retries: number) => backoff(retries), connectTimeout: 5_000 },
     }) as Client;
     const tail = cmd.duplicate() as Client;
-    for (const [client, role] of [[cmd, 'append'], [tail, 'tail']] as const) {
+    for (const [client, role] of [
+      [cmd, 'append'],
+      [tail, 'tail'],
+    ] as const) {
       watch(client, role);
       created.push(client);
     }
@@ -115,19 +128,31 @@ export function redisLog(options: RedisLogOptions): SharedLog {
     client.on('error', (e: Error) => {
       if (down || closed) return;
       down = true;
-      report(new LogError(LogErrorCode.Unavailable, `Redis ${role} connection: ${e.message}; reconnecting`, { cause: e }));
+      report(
+        new LogError(
+          LogErrorCode.Unavailable,
+          `Redis ${role} connection: ${e.message}; reconnecting`,
+          { cause: e },
+        ),
+      );
     });
     client.on('ready', () => (down = false));
   }
 
   function backoff(failures: number): number {
-    return Math.random() * Math.min(LOG_RECONNECT_MAX_MS, LOG_RECONNECT_MIN_MS * 2 ** Math.min(failures, 16));
+    return (
+      Math.random() *
+      Math.min(LOG_RECONNECT_MAX_MS, LOG_RECONNECT_MIN_MS * 2 ** Math.min(failures, 16))
+    );
   }
 
   function pause(failures: number): Promise<void> {
     if (closed) return Promise.resolve();
     let timer: NodeJS.Timeout | undefined;
-    return Promise.race([new Promise<void>((r) => (timer = setTimeout(r, backoff(failures)))), whenClosed]).finally(() => clearTimeout(timer));
+    return Promise.race([
+      new Promise<void>((r) => (timer = setTimeout(r, backoff(failures)))),
+      whenClosed,
+    ]).finally(() => clearTimeout(timer));
   }
 
   function whenReady(client: Client): Promise<void> {
@@ -145,26 +170,36 @@ export function redisLog(options: RedisLogOptions): SharedLog {
 
   const queue = new AppendQueue(
     {
-      send: (pairs) => runScript(cmdClient!, APPEND, keys, [...openArgs(), ...pairs]).then(() => undefined),
+      send: (pairs) =>
+        runScript(cmdClient!, APPEND, keys, [...openArgs(), ...pairs]).then(() => undefined),
       isReady: () => cmdClient?.isReady === true,
       whenReady: async () => {
-        if (cmdClient === undefined) await Promise.race([connecting.catch(() => pause(1)), whenClosed]);
+        if (cmdClient === undefined)
+          await Promise.race([connecting.catch(() => pause(1)), whenClosed]);
         else await whenReady(cmdClient);
       },
       pause,
-      notSent: (e) => e instanceof Error && (e.name === 'ClientOfflineError' || e.name === 'ClientClosedError'),
+      notSent: (e) =>
+        e instanceof Error && (e.name === 'ClientOfflineError' || e.name === 'ClientClosedError'),
     },
     maxPending,
     report,
   );
 
   async function readRange(epoch: string, after: number): Promise<RangeResult> {
-    if (cmdClient === undefined || !Number.isSafeInteger(after) || after < 0) return { ok: false, reason: cmdClient === undefined ? 'unavailable' : 'ahead' };
+    if (cmdClient === undefined || !Number.isSafeInteger(after) || after < 0)
+      return { ok: false, reason: cmdClient === undefined ? 'unavailable' : 'ahead' };
     let reply: ['epoch'] | ['ahead'] | ['ok', number, StreamRow[]];
     try {
       reply = await runScript(cmdClient, RANGE, keys, [epoch, String(after)]);
     } catch (e) {
-      report(new LogError(LogErrorCode.Unavailable, `cannot read the log for a resume (${(e as Error).message})`, { cause: e }));
+      report(
+        new LogError(
+          LogErrorCode.Unavailable,
+          `cannot read the log for a resume (${(e as Error).message})`,
+          { cause: e },
+        ),
+      );
       return { ok: false, reason: 'unavailable' };
     }
     if (reply[0] !== 'ok') return { ok: false, reason: reply[0] };
@@ -173,11 +208,14 @@ export function redisLog(options: RedisLogOptions): SharedLog {
     for (const row of rows) {
       const entry = parseRow(row);
       // Missing (trimmed, deleted) or foreign entries break the proof that (after, head] is whole.
-      if (entry === undefined || entry.seq !== after + entries.length + 1) return { ok: false, reason: 'trimmed' };
+      if (entry === undefined || entry.seq !== after + entries.length + 1)
+        return { ok: false, reason: 'trimmed' };
       if (entry.kind === 'reset') return { ok: false, reason: 'reset' };
       entries.push(entry);
     }
-    return entries.length === head - after ? { ok: true, head, entries } : { ok: false, reason: 'trimmed' };
+    return entries.length === head - after
+      ? { ok: true, head, entries }
+      : { ok: false, reason: 'trimmed' };
   }
 
   let tailStarted = false;
@@ -186,7 +224,8 @@ export function redisLog(options: RedisLogOptions): SharedLog {
     append: (batch) => queue.push('d', batch),
     appendReset: (reason) => queue.push('r', [reason]),
     async tail(handler) {
-      if (tailStarted) throw new LogError(LogErrorCode.InvalidOption, 'tail() may be called once per log');
+      if (tailStarted)
+        throw new LogError(LogErrorCode.InvalidOption, 'tail() may be called once per log');
       tailStarted = true;
       const { tail } = await connecting;
       const t = new LogTail(
@@ -223,7 +262,13 @@ export function redisLog(options: RedisLogOptions): SharedLog {
     await Promise.race([queue.idle(), new Promise((r) => (timer = setTimeout(r, closeTimeout)))]);
     clearTimeout(timer);
     // Nobody else knows these existed, so nobody can append a marker for them: say so.
-    if (queue.size > 0) report(new LogError(LogErrorCode.AppendLost, `closed with ${queue.size} record(s) not appended after ${closeTimeout} ms; clients on other instances are not told about them`));
+    if (queue.size > 0)
+      report(
+        new LogError(
+          LogErrorCode.AppendLost,
+          `closed with ${queue.size} record(s) not appended after ${closeTimeout} ms; clients on other instances are not told about them`,
+        ),
+      );
     closed = true;
     queue.close();
     wakeClosed();

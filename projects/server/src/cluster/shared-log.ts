@@ -58,7 +58,8 @@ export type RangeGone =
   /** The log could not be read (Redis away); reported to `onError`. */
   | 'unavailable';
 
-export type RangeResult = { ok: true; head: number; entries: LogEntry[] } | { ok: false; reason: RangeGone };
+export type RangeResult =
+  { ok: true; head: number; entries: LogEntry[] } | { ok: false; reason: RangeGone };
 
 /** Counters and gauges of one log object, for the notifier's metrics. */
 export interface LogStats {
