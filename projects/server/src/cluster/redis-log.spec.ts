@@ -1,3 +1,5 @@
+import { LogErrorCode } from './log-error.js';
+import { lua, runScript } from './log-scripts.js';
 import { redisLog } from './redis-log.js';
 import {
   adminClient,
@@ -38,6 +40,10 @@ describe('redisLog (real Redis)', () => {
     expect(bad({ maxLen: 0 })).toThrowError(TypeError, /maxLen must be an integer > 0/);
     expect(bad({ maxPending: 1.5 })).toThrowError(TypeError, /maxPending must be an integer > 0/);
     expect(bad({ blockMs: -1 })).toThrowError(TypeError, /blockMs must be an integer > 0/);
+    expect(bad({ closeTimeout: '5' })).toThrowError(
+      TypeError,
+      /closeTimeout must be an integer > 0/,
+    );
   });
 
   it('starts both instances at the same head of one epoch', async () => {
@@ -223,5 +229,41 @@ describe('redisLog (real Redis)', () => {
       () => rb.describe(),
     );
     expect(rb.describe()).toEqual(['gap trimmed → 5', '6 data n6']);
+  });
+
+  it('skips and reports an entry it did not write; the seq it took is a gap', async () => {
+    const prefix = uniquePrefix();
+    const a = openLog(prefix);
+    const rb = new Recorder();
+    const start = await a.log.tail(rb);
+    const admin = await adminClient();
+    const ems = await admin.hGet(`{${prefix}}:meta`, 'ems');
+    await admin.sendCommand(['XADD', `{${prefix}}:log`, `${ems}-1`, 'x', 'y']);
+    await admin.hSet(`{${prefix}}:meta`, 'seq', '1');
+    a.log.append(['n2']);
+    await waitFor(
+      () => rb.data.length === 1,
+      'n2',
+      () => rb.describe(),
+    );
+    expect(rb.describe()).toEqual(['gap trimmed → 1', '2 data n2']);
+    expect(rb.gaps[0].from).toEqual(start);
+    expect(a.errors.map((e) => (e as { code?: string }).code)).toEqual([LogErrorCode.BadEntry]);
+    expect(await a.log.readRange(start.epoch, 0)).toEqual({ ok: false, reason: 'trimmed' });
+  });
+
+  it('tails once per log object', async () => {
+    const { log } = openLog(uniquePrefix());
+    await log.tail(new Recorder());
+    await expectAsync(log.tail(new Recorder())).toBeRejectedWithError(
+      /tail\(\) may be called once per log/,
+    );
+  });
+
+  it('runs a script Redis does not know through EVAL (NOSCRIPT fallback)', async () => {
+    const admin = await adminClient();
+    // A source no one loaded: EVALSHA answers NOSCRIPT, without flushing the shared Redis' scripts.
+    const script = lua(`return ARGV[1] .. '${uniquePrefix()}'`);
+    expect(await runScript<string>(admin, script, [], ['ok:'])).toMatch(/^ok:cf_test_/);
   });
 });
