@@ -76,8 +76,6 @@ export function redisLog(options: RedisLogOptions): SharedLog {
 
   let closed = false;
   let closing: Promise<void> | undefined;
-  let wakeClosed!: () => void;
-  const whenClosed = new Promise<void>((resolve) => (wakeClosed = resolve));
   let gaps = 0;
 
   /** Every client made, so close() ends them even while they are still trying to connect. */
@@ -146,25 +144,39 @@ export function redisLog(options: RedisLogOptions): SharedLog {
     );
   }
 
-  function pause(failures: number): Promise<void> {
+  /**
+   * Waits that close() must end: each removes itself when it ends on its own, so a long outage
+   * or a persistent error does not pile up callbacks.
+   */
+  const waits = new Set<() => void>();
+
+  /** Resolves when `start` calls its argument, or on close(). */
+  function wait(start: (done: () => void) => () => void): Promise<void> {
     if (closed) return Promise.resolve();
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([
-      new Promise<void>((r) => (timer = setTimeout(r, backoff(failures)))),
-      whenClosed,
-    ]).finally(() => clearTimeout(timer));
+    return new Promise((resolve) => {
+      const done = () => {
+        waits.delete(done);
+        stop();
+        resolve();
+      };
+      const stop = start(done);
+      waits.add(done);
+    });
+  }
+
+  function pause(failures: number): Promise<void> {
+    return wait((done) => {
+      const timer = setTimeout(done, backoff(failures));
+      return () => clearTimeout(timer);
+    });
   }
 
   function whenReady(client: Client): Promise<void> {
-    if (client.isReady || closed) return Promise.resolve();
+    if (client.isReady) return Promise.resolve();
     // Not events.once(): it rejects on the 'error' every failed reconnect attempt emits.
-    return new Promise((resolve) => {
-      const done = () => {
-        client.off('ready', done);
-        resolve();
-      };
+    return wait((done) => {
       client.on('ready', done);
-      void whenClosed.then(done);
+      return () => client.off('ready', done);
     });
   }
 
@@ -174,8 +186,10 @@ export function redisLog(options: RedisLogOptions): SharedLog {
         runScript(cmdClient!, APPEND, keys, [...openArgs(), ...pairs]).then(() => undefined),
       isReady: () => cmdClient?.isReady === true,
       whenReady: async () => {
+        // Before the first connection connect() retries by itself; if it failed (no @redis/client)
+        // pause, so the queue does not spin.
         if (cmdClient === undefined)
-          await Promise.race([connecting.catch(() => pause(1)), whenClosed]);
+          await wait((done) => (connecting.then(done, () => pause(1).then(done)), () => {}));
         else await whenReady(cmdClient);
       },
       pause,
@@ -271,7 +285,7 @@ export function redisLog(options: RedisLogOptions): SharedLog {
       );
     closed = true;
     queue.close();
-    wakeClosed();
+    for (const done of waits) done();
     // destroy(): a blocked XREAD would hold close() for up to blockMs; nothing in flight is needed now.
     for (const c of created) if (c.isOpen) c.destroy();
   }
