@@ -19,7 +19,8 @@ export interface AppendLink {
 export const APPEND_LOST = 'append-lost';
 
 /**
- * The records one instance has yet to append, in order, bounded by `maxPending`. At most one
+ * The records one instance has yet to append, in order, bounded in count and in characters
+ * (`limits`: a few huge notifications must not outgrow memory either). At most one
  * append is in flight (records arriving meanwhile ride the next one, so batches grow with load).
  * Continuity: when an append's outcome is unknown (the connection died before the reply, Redis
  * answered an error) or the queue overflows, the records are counted as dropped and the next
@@ -31,6 +32,8 @@ export class AppendQueue {
   /** Flattened `field, value` pairs: `d <data>` or `r <reason>`, waiting from index `head` on. */
   private pending: string[] = [];
   private head = 0;
+  /** Characters of the values waiting (from `head` on). */
+  private chars = 0;
   /** Continuity is lost: the next append must start with a reset marker. */
   private lost = false;
   private pumping = false;
@@ -41,7 +44,7 @@ export class AppendQueue {
 
   constructor(
     private readonly link: AppendLink,
-    private readonly maxPending: number,
+    private readonly limits: { records: number; chars: number },
     private readonly report: (e: Error) => void,
   ) {}
 
@@ -55,13 +58,23 @@ export class AppendQueue {
     if (this.lost) {
       // The due marker covers them (and supersedes any other marker).
       if (field === 'd') this.dropped += values.length;
-    } else if ((this.pending.length - this.head) / 2 + values.length > this.maxPending) {
-      this.loseAll(
-        values.length * (field === 'd' ? 1 : 0),
-        `more than ${this.maxPending} records waiting for Redis`,
-      );
     } else {
-      for (const v of values) this.pending.push(field, v);
+      let chars = 0;
+      for (const v of values) chars += v.length;
+      if ((this.pending.length - this.head) / 2 + values.length > this.limits.records) {
+        this.loseAll(
+          field === 'd' ? values.length : 0,
+          `more than ${this.limits.records} records waiting for Redis`,
+        );
+      } else if (this.chars + chars > this.limits.chars) {
+        this.loseAll(
+          field === 'd' ? values.length : 0,
+          `more than ${this.limits.chars} characters waiting for Redis`,
+        );
+      } else {
+        for (const v of values) this.pending.push(field, v);
+        this.chars += chars;
+      }
     }
     void this.pump();
   }
@@ -83,6 +96,7 @@ export class AppendQueue {
     const data = more + countData(this.pending, this.head);
     this.pending = [];
     this.head = 0;
+    this.chars = 0;
     this.dropped += data;
     if (!this.lost)
       this.report(
@@ -115,6 +129,8 @@ export class AppendQueue {
           this.head + (LOG_MAX_BATCH - (marker ? 1 : 0)) * 2,
         );
         this.head += batch.length;
+        const chars = textLength(batch);
+        this.chars -= chars;
         this.lost = false;
         try {
           await this.link.send(marker ? ['r', APPEND_LOST, ...batch] : batch);
@@ -123,7 +139,10 @@ export class AppendQueue {
         } catch (e) {
           // Only pump() moves head; a push that overflowed meanwhile emptied the queue, batch included.
           const requeued = !this.lost;
-          if (requeued) this.head -= batch.length;
+          if (requeued) {
+            this.head -= batch.length;
+            this.chars += chars;
+          }
           if (this.link.notSent(e)) {
             // Never reached Redis: it stays in front, in order, until the connection is back.
             if (requeued) this.lost = marker;
@@ -154,5 +173,12 @@ export class AppendQueue {
 function countData(pairs: readonly string[], from: number): number {
   let n = 0;
   for (let i = from; i < pairs.length; i += 2) if (pairs[i] === 'd') n++;
+  return n;
+}
+
+/** Characters of the values among `field, value` pairs. */
+function textLength(pairs: readonly string[]): number {
+  let n = 0;
+  for (let i = 1; i < pairs.length; i += 2) n += pairs[i].length;
   return n;
 }

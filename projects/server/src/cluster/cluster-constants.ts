@@ -6,6 +6,8 @@ export const DEFAULT_LOG_PREFIX = 'changefeed';
 export const DEFAULT_LOG_MAX_LEN = 10_000;
 /** Records one instance may queue while Redis is slow or away; past it they are dropped and a reset marker covers them. */
 export const DEFAULT_LOG_MAX_PENDING = 10_000;
+/** The same bound in characters of record text: a few huge notifications must not outgrow memory either. */
+export const DEFAULT_LOG_MAX_PENDING_CHARS = 16 * 1024 * 1024;
 /** XREAD BLOCK timeout, ms: an idle tail checks the log's meta this often (detects a lost log with no new entries). */
 export const DEFAULT_LOG_BLOCK_MS = 2_000;
 /** How long close() waits for queued appends, ms. */

@@ -95,6 +95,23 @@ describe('redisLog when Redis is away (real Redis behind a proxy)', () => {
     expect(rb.describe()).toEqual([`1 reset ${APPEND_LOST}`, '2 data after']);
   });
 
+  it('bounds the queue in characters too', async () => {
+    const { proxy, a, rb } = await setup({ maxPendingChars: 10_000 });
+    await cutOff(proxy, a);
+    const big = 'x'.repeat(4_000);
+    a.append([big, big]);
+    expect(a.stats()).toEqual(jasmine.objectContaining({ pending: 2, dropped: 0 }));
+    a.append([big]);
+    expect(a.stats()).toEqual(jasmine.objectContaining({ pending: 1, dropped: 3 }));
+    await proxy.up();
+    await waitFor(
+      () => rb.events.length === 1,
+      'the marker',
+      () => rb.describe(),
+    );
+    expect(rb.describe()).toEqual([`1 reset ${APPEND_LOST}`]);
+  });
+
   it('covers an append whose reply never came with a reset marker after it', async () => {
     const { proxy, a, rb } = await setup();
     proxy.stall();

@@ -39,6 +39,10 @@ describe('redisLog (real Redis)', () => {
     );
     expect(bad({ maxLen: 0 })).toThrowError(TypeError, /maxLen must be an integer > 0/);
     expect(bad({ maxPending: 1.5 })).toThrowError(TypeError, /maxPending must be an integer > 0/);
+    expect(bad({ maxPendingChars: 0 })).toThrowError(
+      TypeError,
+      /maxPendingChars must be an integer > 0/,
+    );
     expect(bad({ blockMs: -1 })).toThrowError(TypeError, /blockMs must be an integer > 0/);
     expect(bad({ closeTimeout: '5' })).toThrowError(
       TypeError,

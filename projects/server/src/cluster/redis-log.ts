@@ -6,6 +6,7 @@ import {
   DEFAULT_LOG_CLOSE_TIMEOUT_MS,
   DEFAULT_LOG_MAX_LEN,
   DEFAULT_LOG_MAX_PENDING,
+  DEFAULT_LOG_MAX_PENDING_CHARS,
   DEFAULT_LOG_PREFIX,
   LOG_RECONNECT_MAX_MS,
   LOG_RECONNECT_MIN_MS,
@@ -25,6 +26,8 @@ export interface RedisLogOptions {
   maxLen?: number;
   /** Records one instance may queue while Redis is slow or away; past it they are dropped and a reset marker covers them. Default 10,000. */
   maxPending?: number;
+  /** The same bound in characters of notification JSON (one byte each for ASCII text in V8). Default 16 MiB. */
+  maxPendingChars?: number;
   /** XREAD BLOCK timeout, ms: how often an idle tail checks that the log is still there. Default 2,000. */
   blockMs?: number;
   /** How long `close()` waits for queued appends, ms. Default 5,000. */
@@ -61,6 +64,10 @@ export function redisLog(options: RedisLogOptions): SharedLog {
     throw new LogOptionError('prefix must be 1 to 100 characters without braces or spaces');
   const maxLen = positiveInt(options.maxLen ?? DEFAULT_LOG_MAX_LEN, 'maxLen');
   const maxPending = positiveInt(options.maxPending ?? DEFAULT_LOG_MAX_PENDING, 'maxPending');
+  const maxPendingChars = positiveInt(
+    options.maxPendingChars ?? DEFAULT_LOG_MAX_PENDING_CHARS,
+    'maxPendingChars',
+  );
   const blockMs = positiveInt(options.blockMs ?? DEFAULT_LOG_BLOCK_MS, 'blockMs');
   const closeTimeout = positiveInt(
     options.closeTimeout ?? DEFAULT_LOG_CLOSE_TIMEOUT_MS,
@@ -196,7 +203,7 @@ export function redisLog(options: RedisLogOptions): SharedLog {
       notSent: (e) =>
         e instanceof Error && (e.name === 'ClientOfflineError' || e.name === 'ClientClosedError'),
     },
-    maxPending,
+    { records: maxPending, chars: maxPendingChars },
     report,
   );
 

@@ -67,7 +67,7 @@ export interface LogStats {
   appended: number;
   /** Data records given to `append()` that are known or feared lost (each covered by a reset marker). */
   dropped: number;
-  /** Records waiting to be appended (bounded by `maxPending`). */
+  /** Records waiting to be appended (bounded by `maxPending` and `maxPendingChars`). */
   pending: number;
   /** Gaps the tail reported. */
   gaps: number;
