@@ -6,6 +6,8 @@ export const LogErrorCode = {
   Unavailable: 'ERR_CHANGEFEED_LOG_UNAVAILABLE',
   /** Records were dropped or an append's outcome is unknown; a reset marker covers them. */
   AppendLost: 'ERR_CHANGEFEED_LOG_APPEND_LOST',
+  /** The tail handler threw; the tail reported it and went on reading. */
+  Handler: 'ERR_CHANGEFEED_LOG_HANDLER',
   /** The stream holds an entry this package did not write; it is skipped and reported as a gap. */
   BadEntry: 'ERR_CHANGEFEED_LOG_BAD_ENTRY',
 } as const;

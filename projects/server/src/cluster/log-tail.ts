@@ -126,7 +126,7 @@ export class LogTail {
   }
 
   private flush(batch: LogEntry[]): void {
-    if (batch.length > 0) this.handler.entries(batch);
+    if (batch.length > 0) this.call(() => this.handler.entries(batch));
   }
 
   private gap(reason: GapReason, epoch: string, seq: number): void {
@@ -134,7 +134,22 @@ export class LogTail {
     this.epoch = epoch;
     this.seq = seq;
     this.link.onGap();
-    this.handler.gap({ from, to: { epoch, seq }, reason });
+    this.call(() => this.handler.gap({ from, to: { epoch, seq }, reason }));
+  }
+
+  /** A throwing handler must not stop the tail (or make it re-read or skip entries): report it, go on. */
+  private call(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.link.report(
+        new LogError(
+          LogErrorCode.Handler,
+          `the tail handler threw: ${(e as Error)?.message ?? e}`,
+          { cause: e },
+        ),
+      );
+    }
   }
 
   /**

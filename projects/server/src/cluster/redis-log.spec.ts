@@ -256,6 +256,34 @@ describe('redisLog (real Redis)', () => {
     expect(await a.log.readRange(start.epoch, 0)).toEqual({ ok: false, reason: 'trimmed' });
   });
 
+  it('reports a throwing tail handler and keeps delivering, in order', async () => {
+    const prefix = uniquePrefix();
+    const a = openLog(prefix);
+    const seen: number[] = [];
+    await a.log.tail({
+      entries(batch) {
+        seen.push(...batch.map((e) => e.seq));
+        if (seen.length === 1) throw new Error('hub bug');
+      },
+      gap() {},
+    });
+    a.log.append(['n1']);
+    await waitFor(
+      () => seen.length === 1,
+      'n1',
+      () => seen,
+    );
+    a.log.append(['n2']);
+    await waitFor(
+      () => seen.length === 2,
+      'n2',
+      () => seen,
+    );
+    expect(seen).toEqual([1, 2]);
+    expect(a.errors.map((e) => (e as { code?: string }).code)).toEqual([LogErrorCode.Handler]);
+    expect(a.errors[0].message).toContain('the tail handler threw: hub bug');
+  });
+
   it('tails once per log object', async () => {
     const { log } = openLog(uniquePrefix());
     await log.tail(new Recorder());
