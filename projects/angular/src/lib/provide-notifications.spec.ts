@@ -10,26 +10,7 @@ import { withWebSocketFactory } from './with-websocket-factory';
 import { WEBSOCKET_FACTORY, WebSocketLike } from './websocket-factory';
 
 describe('provideNotifications', () => {
-  it('fills in every default', () => {
-    TestBed.configureTestingModule({ providers: [provideNotifications({ url: '/ws' })] });
-    expect(TestBed.inject(NOTIFICATIONS_OPTIONS)).toEqual({
-      url: '/ws',
-      welcomeTimeout: 2000,
-      linger: 1000,
-      keepAlive: false,
-      queueSize: 100,
-      reconnect: {
-        initialDelay: 500,
-        multiplier: 2,
-        maxDelay: 30_000,
-        stableAfter: 10_000,
-        maxAttempts: Infinity,
-      },
-      heartbeat: { timeout: 10_000 },
-    });
-  });
-
-  it('takes its defaults from NOTIFICATIONS_DEFAULTS, and keeps them for options set to undefined', () => {
+  it('fills in NOTIFICATIONS_DEFAULTS, also for options set to undefined', () => {
     TestBed.configureTestingModule({
       providers: [
         provideNotifications(
