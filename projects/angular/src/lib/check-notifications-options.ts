@@ -4,7 +4,8 @@ import { NotificationsOptions } from './notifications-options';
 
 /** setTimeout's longest delay, in ms: browsers fire a longer one at once. */
 const MAX_TIMER = 2_147_483_647;
-const upTo = (min: number) => `from ${min} to ${MAX_TIMER} ms`;
+/** The rule of an option that ends up in a timer, in words. */
+const timerRange = (min: number) => `from ${min} to ${MAX_TIMER} ms`;
 
 /**
  * Dev mode's checks of `provideNotifications()`: every option against its rule (the defaults
@@ -34,15 +35,15 @@ export function checkNotificationsOptions(
       (Array.isArray(protocols) && protocols.every((p) => typeof p === 'string')),
     'a string or an array of strings',
   );
-  config('welcomeTimeout', welcomeTimeout, between(welcomeTimeout, 1, MAX_TIMER), upTo(1));
-  config('linger', linger, between(linger, 0, MAX_TIMER), upTo(0));
+  config('welcomeTimeout', welcomeTimeout, between(welcomeTimeout, 1, MAX_TIMER), timerRange(1));
+  config('linger', linger, between(linger, 0, MAX_TIMER), timerRange(0));
   config('keepAlive', keepAlive, typeof keepAlive === 'boolean', 'true or false');
   config('queueSize', queueSize, wholeNumber(queueSize), 'a whole number ≥ 0');
 
   const reconnect = (field: string, value: unknown, valid: boolean, rule: string) =>
     check(`withReconnect({ ${field} })`, value, valid, rule);
   const { initialDelay, multiplier, maxDelay, stableAfter, maxAttempts } = options.reconnect;
-  reconnect('initialDelay', initialDelay, between(initialDelay, 1, MAX_TIMER), upTo(1));
+  reconnect('initialDelay', initialDelay, between(initialDelay, 1, MAX_TIMER), timerRange(1));
   reconnect('multiplier', multiplier, between(multiplier, 1, Infinity), '≥ 1');
   reconnect(
     'maxDelay',
@@ -60,7 +61,7 @@ export function checkNotificationsOptions(
 
   if (options.heartbeat) {
     const { timeout } = options.heartbeat;
-    check('withHeartbeat({ timeout })', timeout, between(timeout, 1, MAX_TIMER), upTo(1));
+    check('withHeartbeat({ timeout })', timeout, between(timeout, 1, MAX_TIMER), timerRange(1));
   }
 }
 
