@@ -1,7 +1,7 @@
 /**
  * Reconnect storm with 10,000 subscribed clients (protocol v1 clients that reconnect, resume and
- * reset exactly as the SDK does, through the SDK's own backoffDelay() with its defaults; see
- * workers/fleet.ts):
+ * reset exactly as the SDK does, through the SDK's own ReconnectPolicy with its defaults,
+ * NOTIFICATIONS_DEFAULTS.reconnect; see workers/fleet.ts):
  *  (a) every connection drops at once while the server stays up (a proxy restart): time until
  *      all have resumed, and how many resets — each a refetch against the database — it caused.
  *      Notifications sent while they are away must come back from the replay buffer;
@@ -14,15 +14,6 @@ import type { Scenario } from '../lib/scenario.ts';
 import { startWorker, type Worker } from '../lib/worker.ts';
 import { loopbackPool } from '../lib/addresses.ts';
 import { monoMs, sleep } from '../lib/clock.ts';
-import type { ReconnectOptions } from '../../projects/angular/src/lib/with-reconnect.ts';
-
-/**
- * withReconnect()'s defaults, as provideNotifications() fills them in (provide-notifications.ts
- * spells them inline, in a module that needs Angular, so they are repeated here). The policy
- * itself is the SDK's code. maxAttempts is Infinity, which IPC's JSON turns into null; the fleet
- * never gives up anyway.
- */
-export const SDK_RECONNECT: Required<ReconnectOptions> = { initialDelay: 500, multiplier: 2, maxDelay: 30_000, stableAfter: 10_000, maxAttempts: Infinity };
 const BUCKET_MS = 100;
 
 interface Storm {
@@ -77,7 +68,9 @@ export const reconnectStorm: Scenario = {
       const { port } = await server.call<{ port: number }>('start', { kind: 'changefeed' });
       const url = `ws://127.0.0.1:${port}/ws`;
       fleet = await startWorker('fleet');
-      const conn = await fleet.call<{ ready: number }>('connect', { kind: 'changefeed', url, n, addresses: loopbackPool(n), reconnect: SDK_RECONNECT, concurrency: 128 }, 300_000);
+      // reconnect: {} is an app that passes no withReconnect(): the fleet reads the SDK's defaults
+      // (NOTIFICATIONS_DEFAULTS.reconnect) itself, as IPC's JSON would turn maxAttempts' Infinity into null.
+      const conn = await fleet.call<{ ready: number }>('connect', { kind: 'changefeed', url, n, addresses: loopbackPool(n), reconnect: {}, concurrency: 128 }, 300_000);
       if (conn.ready !== n) throw new Error(`only ${conn.ready} of ${n} clients subscribed`);
       // Everyone has seen seq 1, so a resume has something to resume from.
       await fleet.call('expect', { perClient: 1, timeoutMs: 30_000 });

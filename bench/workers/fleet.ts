@@ -4,8 +4,8 @@
  * kinds:
  *  - `changefeed`: speaks protocol v1 the way the SDK does (welcome → one subscribe batch →
  *    resume with epoch + lastSeq; a new epoch or a `reset` frame is a reset; drops seq ≤ lastSeq),
- *    and reconnects by the SDK's own policy: backoffDelay() and spreadWindow() imported from
- *    projects/angular/src/lib/backoff-delay.ts, wired as WebSocketService's #lost() wires them.
+ *    and reconnects by the SDK's own ReconnectPolicy (projects/angular/src/lib/reconnect-policy.ts),
+ *    the module WebSocketService decides with, over the SDK's defaults (NOTIFICATIONS_DEFAULTS).
  *    The rest of the SDK is Angular code for the browser; 10,000 copies of it do not fit in one
  *    process, so this fleet mirrors its wire behaviour (commit-to-browser and bench:client run
  *    the real SDK).
@@ -25,13 +25,11 @@ import { io, type Socket } from 'socket.io-client';
 import { expectAndCollect, serveWorker, emit } from '../lib/worker.ts';
 import { monoMs } from '../lib/clock.ts';
 import { summarize } from '../lib/stats.ts';
-import { backoffDelay, spreadWindow } from '../../projects/angular/src/lib/backoff-delay.ts';
-import type { ReconnectOptions } from '../../projects/angular/src/lib/with-reconnect.ts';
+import { NOTIFICATIONS_DEFAULTS } from '../../projects/angular/src/lib/notifications-defaults.ts';
+import { ReconnectPolicy } from '../../projects/angular/src/lib/reconnect-policy.ts';
+import type { ReconnectOptions } from '../../projects/angular/src/lib/reconnect-options.ts';
 
 type Kind = 'changefeed' | 'ws' | 'socket.io' | 'socket.io-raw';
-
-/** The SDK's withReconnect() options, every field set (maxAttempts is not enforced here). */
-type ReconnectPolicy = Required<ReconnectOptions>;
 
 interface ConnectArgs {
   kind: Kind;
@@ -41,7 +39,11 @@ interface ConnectArgs {
   addresses?: string[];
   /** Connects in flight at once during the initial ramp. */
   concurrency?: number;
-  reconnect?: ReconnectPolicy | null;
+  /**
+   * Reconnect as the SDK does: withReconnect() options over the SDK's defaults (`{}` for the
+   * defaults themselves). null or absent: no reconnects.
+   */
+  reconnect?: ReconnectOptions | null;
   timeoutMs?: number;
   lean?: boolean;
 }
@@ -59,10 +61,10 @@ interface Client {
   resumed: boolean;
   resets: number;
   pendingReset?: boolean;
-  attempt: number;
+  /** The SDK's reconnect decision for this client, when the fleet reconnects. */
+  policy?: ReconnectPolicy;
+  /** When its socket opened (monoMs); 0 while none is open. */
   openedAt: number;
-  /** The window a 1001 asked reconnects to be spread over, ms (spreadWindow()). */
-  spread?: number;
   received: number;
   connects: number;
   timer?: NodeJS.Timeout;
@@ -191,15 +193,6 @@ function onFrame(c: Client, raw: string): void {
   }
 }
 
-/** WebSocketService's #lost(), line for line, around the SDK's own policy functions. */
-function backoff(c: Client, code: number, reason: string): number {
-  const p = args.reconnect!;
-  if (c.openedAt && monoMs() - c.openedAt >= p.stableAfter) c.attempt = c.spread = 0;
-  c.openedAt = 0;
-  if (!c.spread && (c.spread = spreadWindow(code, reason))) c.attempt = 0;
-  return backoffDelay(c.attempt++, code, p, Math.random, c.spread);
-}
-
 function connect(c: Client): Promise<void> {
   return new Promise((resolve) => {
     let settled = false;
@@ -271,8 +264,11 @@ function connect(c: Client): Promise<void> {
       c.open = false;
       c.subscribed = false;
       done();
-      if (closing || !args.reconnect) return;
-      c.timer = setTimeout(() => void connect(c), backoff(c, code, reason.toString()));
+      const openFor = c.openedAt ? monoMs() - c.openedAt : undefined;
+      c.openedAt = 0;
+      if (closing || !c.policy) return;
+      const next = c.policy.lost(code, reason.toString(), openFor);
+      if (next.retry) c.timer = setTimeout(() => void connect(c), next.delay);
     });
   });
 }
@@ -288,7 +284,7 @@ async function connectAll(a: ConnectArgs): Promise<unknown> {
     subscribed: false,
     resumed: false,
     resets: 0,
-    attempt: 0,
+    policy: a.reconnect ? new ReconnectPolicy({ ...NOTIFICATIONS_DEFAULTS.reconnect, ...a.reconnect }, Math.random) : undefined,
     openedAt: 0,
     received: 0,
     connects: 0,

@@ -3,11 +3,13 @@
  */
 export { provideNotifications } from './lib/provide-notifications';
 export type { NotificationsConfig } from './lib/notifications-config';
+export { NOTIFICATIONS_DEFAULTS } from './lib/notifications-defaults';
+export type { NotificationsDefaults } from './lib/notifications-defaults';
 export type { NotificationsFeature } from './lib/notifications-feature';
 export { withReconnect } from './lib/with-reconnect';
-export type { ReconnectOptions } from './lib/with-reconnect';
+export type { ReconnectOptions } from './lib/reconnect-options';
 export { withHeartbeat } from './lib/with-heartbeat';
-export type { HeartbeatOptions } from './lib/with-heartbeat';
+export type { HeartbeatOptions } from './lib/heartbeat-options';
 export { withWebSocketFactory } from './lib/with-websocket-factory';
 export { WEBSOCKET_FACTORY } from './lib/websocket-factory';
 export type { WebSocketFactory, WebSocketLike } from './lib/websocket-factory';

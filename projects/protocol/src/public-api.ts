@@ -20,18 +20,13 @@ export type {
   PingFrame,
   ClientFrame,
 } from './lib/frames';
+export { CloseCode } from './lib/close-codes';
 export {
-  CloseCode,
-  CLOSE_NORMAL,
-  CLOSE_GOING_AWAY,
-  CLOSE_POLICY,
-  CLOSE_TOO_BIG,
-  CLOSE_TRY_LATER,
-  CLOSE_HEARTBEAT_TIMEOUT,
-  CLOSE_UNAUTHENTICATED,
-  CLOSE_FORBIDDEN,
-} from './lib/close-codes';
-export { goingAwayReason, reconnectWindow, MIN_RECONNECT_WINDOW, MAX_RECONNECT_WINDOW } from './lib/reconnect-window';
+  goingAwayReason,
+  reconnectWindow,
+  MIN_RECONNECT_WINDOW,
+  MAX_RECONNECT_WINDOW,
+} from './lib/reconnect-window';
 export { Limits } from './lib/limits';
 export type { DecodeError, DecodeErrorCode, DecodeResult } from './lib/decode-error';
 export { checkServerFrame } from './lib/check-server-frame';

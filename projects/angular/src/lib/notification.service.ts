@@ -20,12 +20,9 @@ import { EMPTY, merge, Observable, Subject, Subscriber, Subscription } from 'rxj
 import { NOTIFICATIONS_CLOCK } from './notifications-clock';
 import { NotificationsError } from './notifications-error';
 import { NOTIFICATIONS_OPTIONS } from './notifications-options';
+import { runtimeError } from './runtime-error';
 import { WebSocketService } from './websocket.service';
 import { WebSocketSession } from './websocket-session';
-
-// Production builds define ngDevMode as false, so the sentences of errors fold away and only
-// their codes ship, as with Angular's own runtime errors. Undefined (tests, JIT) counts as dev.
-declare const ngDevMode: unknown;
 
 /** One shared stream: a whole collection, or some rows of one. */
 interface Stream {
@@ -250,15 +247,7 @@ export class NotificationService {
     } else if (frame.type === 'error') {
       if (frame.code === 'forbidden' && frame.collections?.length)
         return this.#forbid(frame.collections, frame.message);
-      this.#errorSubject.next(
-        new NotificationsError(
-          'server_error',
-          typeof ngDevMode === 'undefined' || ngDevMode
-            ? `the server reported "${frame.code}": ${frame.message}`
-            : '',
-          frame.collections,
-        ),
-      );
+      this.#errorSubject.next(runtimeError('server_error', frame, frame.collections));
     }
   }
 
@@ -281,13 +270,7 @@ export class NotificationService {
       for (const stream of this.#index.get(collection) ?? []) {
         this.#drop(stream, false);
         stream.subject.error(
-          new NotificationsError(
-            'forbidden',
-            typeof ngDevMode === 'undefined' || ngDevMode
-              ? `the server refused "${collection}" (${message}); check authorize() on the server or stop watching it.`
-              : '',
-            [collection],
-          ),
+          runtimeError('forbidden', { collection, reason: message }, [collection]),
         );
       }
     }

@@ -1,5 +1,18 @@
-/** A feature for {@link provideNotifications}, made by `withReconnect()`, `withHeartbeat()`, `withWebSocketFactory()`. */
-export interface NotificationsFeature {
-  readonly kind: 'withReconnect' | 'withHeartbeat' | 'withWebSocketFactory';
-  readonly value: unknown;
+import type { HeartbeatOptions } from './heartbeat-options';
+import type { ReconnectOptions } from './reconnect-options';
+import type { WebSocketFactory } from './websocket-factory';
+
+/** What each feature of {@link provideNotifications} carries, by the name of the function that makes it. */
+interface FeatureValues {
+  withReconnect: ReconnectOptions;
+  withHeartbeat: HeartbeatOptions | false;
+  withWebSocketFactory: WebSocketFactory;
 }
+
+/**
+ * A feature for {@link provideNotifications}, made by `withReconnect()`, `withHeartbeat()` or
+ * `withWebSocketFactory()`: a union told apart by `kind`, so each `value` keeps its type.
+ */
+export type NotificationsFeature<Kind extends keyof FeatureValues = keyof FeatureValues> = {
+  [K in Kind]: { readonly kind: K; readonly value: FeatureValues[K] };
+}[Kind];

@@ -1,10 +1,10 @@
 import { InjectionToken } from '@angular/core';
+import { HeartbeatOptions } from './heartbeat-options';
+import { NotificationsConfig } from './notifications-config';
+import { ReconnectOptions } from './reconnect-options';
 
 // Production builds define ngDevMode as false: the token's description is for error messages in dev.
 declare const ngDevMode: unknown;
-import { NotificationsConfig } from './notifications-config';
-import { HeartbeatOptions } from './with-heartbeat';
-import { ReconnectOptions } from './with-reconnect';
 
 /** The config with every default filled in. Internal. */
 export type NotificationsOptions = Required<Omit<NotificationsConfig, 'protocols'>> &

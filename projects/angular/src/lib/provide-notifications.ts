@@ -1,18 +1,20 @@
 import { EnvironmentProviders, makeEnvironmentProviders, Provider } from '@angular/core';
+import { checkNotificationsOptions } from './check-notifications-options';
+import { HeartbeatOptions } from './heartbeat-options';
 import { NotificationService } from './notification.service';
 import { NotificationsConfig } from './notifications-config';
-import { NotificationsError } from './notifications-error';
+import { NOTIFICATIONS_DEFAULTS } from './notifications-defaults';
 import { NotificationsFeature } from './notifications-feature';
 import { NOTIFICATIONS_OPTIONS, NotificationsOptions } from './notifications-options';
-import { WEBSOCKET_FACTORY } from './websocket-factory';
+import { ReconnectOptions } from './reconnect-options';
+import { WEBSOCKET_FACTORY, WebSocketFactory } from './websocket-factory';
 import { WebSocketService } from './websocket.service';
 
-// Production builds define ngDevMode as false, so the sentences of errors fold away and only
-// their codes ship, as with Angular's own runtime errors. Undefined (tests, JIT) counts as dev.
 declare const ngDevMode: unknown;
 
 /**
- * Sets up live notifications for an application.
+ * Sets up live notifications for an application. Options left out take `NOTIFICATIONS_DEFAULTS`;
+ * in dev mode every option is checked, and two features that contradict each other fail.
  *
  * @example
  * // app.config.ts
@@ -24,75 +26,45 @@ export function provideNotifications(
   config: NotificationsConfig,
   ...features: NotificationsFeature[]
 ): EnvironmentProviders {
-  // Dev mode only: production builds drop the check and its messages.
-  if (typeof ngDevMode === 'undefined' || ngDevMode) checkInput(config, features);
-  const seen = new Map(features.map((feature) => [feature.kind, feature]));
-  const heartbeat = seen.get('withHeartbeat')?.value as
-    NotificationsOptions['heartbeat'] | undefined;
+  let reconnect: ReconnectOptions | undefined;
+  let heartbeat: HeartbeatOptions | false | undefined;
+  let factory: WebSocketFactory | undefined;
+  for (const feature of features) {
+    switch (feature.kind) {
+      case 'withReconnect':
+        reconnect = feature.value;
+        break;
+      case 'withHeartbeat':
+        heartbeat = feature.value;
+        break;
+      case 'withWebSocketFactory':
+        factory = feature.value;
+        break;
+    }
+  }
+  const defaults = NOTIFICATIONS_DEFAULTS;
   const options: NotificationsOptions = {
-    welcomeTimeout: 2000,
-    linger: 1000,
-    keepAlive: false,
-    queueSize: 100,
-    ...config,
-    reconnect: {
-      initialDelay: 500,
-      multiplier: 2,
-      maxDelay: 30_000,
-      stableAfter: 10_000,
-      maxAttempts: Infinity,
-      ...(seen.get('withReconnect')?.value as object | undefined),
-    },
-    heartbeat: heartbeat === false ? false : { timeout: 10_000, ...heartbeat },
+    ...defaults,
+    ...setFields(config),
+    url: config?.url,
+    reconnect: { ...defaults.reconnect, ...setFields(reconnect) },
+    heartbeat: heartbeat !== false && { ...defaults.heartbeat, ...setFields(heartbeat) },
   };
+  // Dev mode only: production builds define ngDevMode as false, which drops the checks and their
+  // messages. Undefined (tests, JIT) counts as dev.
+  if (typeof ngDevMode === 'undefined' || ngDevMode) checkNotificationsOptions(options, features);
   const providers: Provider[] = [
     { provide: NOTIFICATIONS_OPTIONS, useValue: options },
     WebSocketService,
     NotificationService,
   ];
-  const factory = seen.get('withWebSocketFactory');
-  if (factory) providers.push({ provide: WEBSOCKET_FACTORY, useValue: factory.value });
+  if (factory) providers.push({ provide: WEBSOCKET_FACTORY, useValue: factory });
   return makeEnvironmentProviders(providers);
 }
 
-function checkInput(config: NotificationsConfig, features: NotificationsFeature[]): void {
-  if (typeof config?.url !== 'string' && typeof config?.url !== 'function') {
-    throw new NotificationsError(
-      'invalid_config',
-      'provideNotifications() needs a url: a ws(s) URL or a function returning one.',
-    );
-  }
-  for (const field of ['welcomeTimeout', 'linger', 'queueSize'] as const) {
-    const value = config[field];
-    if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
-      throw new NotificationsError(
-        'invalid_config',
-        `provideNotifications() option ${field} must be a number ≥ 0 (ms or frames), got ${value}.`,
-      );
-    }
-  }
-  // The same feature twice is harmless when identical; with different values one would silently win.
-  const seen = new Map<string, NotificationsFeature>();
-  for (const feature of features) {
-    const earlier = seen.get(feature.kind);
-    if (earlier && differ(earlier, feature)) {
-      throw new NotificationsError(
-        'conflicting_features',
-        `${describe(earlier)} and ${describe(feature)} contradict each other; pass only one.`,
-      );
-    }
-    seen.set(feature.kind, feature);
-  }
-}
-
-function differ(a: NotificationsFeature, b: NotificationsFeature): boolean {
-  return typeof a.value === 'function' ? a.value !== b.value : describe(a) !== describe(b);
-}
-
-function describe(feature: NotificationsFeature): string {
-  const value =
-    typeof feature.value === 'function'
-      ? feature.value.name || 'factory'
-      : JSON.stringify(feature.value);
-  return `${feature.kind}(${value})`;
+/** The fields of `options` that are set: `undefined` means the default, as a missing field does. */
+function setFields<T extends object>(options: T | undefined): Partial<T> {
+  const set: Partial<T> = {};
+  for (const key in options) if (options[key] !== undefined) set[key] = options[key];
+  return set;
 }

@@ -59,15 +59,32 @@ describe('WebSocketService reconnect window', () => {
     expect(delays).toEqual([3000, 6375, 6375]);
   });
 
-  it('closes the window once a connection stays up, so the next 1001 opens a new one', () => {
+  /** A server that went away naming a window, and is back: the client connected again in it. */
+  function backInWindow() {
     const { controller, consume, clock } = setup();
     consume();
     controller.accept();
     controller.socket!.drop(1001, goingAway);
     clock.tick(clock.pending[0]);
     controller.accept();
+    return { controller, clock };
+  }
+
+  it('closes the window once a connection stays up, so the next 1001 opens a new one', () => {
+    const { controller, clock } = backInWindow();
     clock.tick(10_000);
     controller.socket!.drop(1001, 'server going away; spread=2000');
     expect(clock.pending).toEqual([1000]);
   });
+
+  // ws closes with 1002 (protocol error) and 1007 (invalid UTF-8) on a frame this client sent:
+  // it would likely send it again, so it backs off as from 1008 instead of riding the window.
+  for (const code of [1002, 1007, 1008]) {
+    it(`backs off from ${code} inside a window, by the exponent`, () => {
+      const { controller, clock } = backInWindow();
+      controller.socket!.drop(code);
+      // The second attempt's capped exponential (half of 1000), not a window later (6375).
+      expect(clock.pending).toEqual([500]);
+    });
+  }
 });

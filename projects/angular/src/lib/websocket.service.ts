@@ -3,32 +3,24 @@ import { DestroyRef, inject, Injectable, NgZone, PLATFORM_ID, signal } from '@an
 import {
   checkServerFrame,
   ClientFrame,
-  CLOSE_FORBIDDEN,
-  CLOSE_HEARTBEAT_TIMEOUT,
-  CLOSE_NORMAL,
-  CLOSE_UNAUTHENTICATED,
-  decodeServerFrame,
+  CloseCode,
   encodeFrame,
   isNotification,
   ServerFrame,
   WelcomeFrame,
 } from '@changefeed/protocol';
 import { BehaviorSubject, EMPTY, Observable, Subject } from 'rxjs';
-import { backoffDelay, spreadWindow } from './backoff-delay';
-import { socketUrl } from './socket-url';
 import { ConnectionState } from './connection-state';
+import type { HeartbeatOptions } from './heartbeat-options';
 import { NOTIFICATIONS_CLOCK } from './notifications-clock';
 import { NotificationsError } from './notifications-error';
-import type { NotificationsErrorCode } from './notifications-error-code';
 import { NOTIFICATIONS_OPTIONS } from './notifications-options';
 import { NOTIFICATIONS_RANDOM } from './notifications-random';
+import { NO_SOCKET, ReconnectPolicy } from './reconnect-policy';
+import { runtimeError } from './runtime-error';
+import { socketUrl } from './socket-url';
 import { WEBSOCKET_FACTORY, WebSocketLike } from './websocket-factory';
 import { WebSocketSession } from './websocket-session';
-import type { HeartbeatOptions } from './with-heartbeat';
-
-// Production builds define ngDevMode as false, so the sentences of errors fold away and only
-// their codes ship, as with Angular's own runtime errors. Undefined (tests, JIT) counts as dev.
-declare const ngDevMode: unknown;
 
 /**
  * One reconnecting WebSocket for the app: backoff with full jitter, heartbeat, close-code policy,
@@ -46,7 +38,7 @@ export class WebSocketService {
   readonly #options = inject(NOTIFICATIONS_OPTIONS);
   readonly #factory = inject(WEBSOCKET_FACTORY);
   readonly #clock = inject(NOTIFICATIONS_CLOCK);
-  readonly #random = inject(NOTIFICATIONS_RANDOM);
+  readonly #policy = new ReconnectPolicy(this.#options.reconnect, inject(NOTIFICATIONS_RANDOM));
   readonly #zone = inject(NgZone);
   readonly #document = inject(DOCUMENT);
   readonly #browser = isPlatformBrowser(inject(PLATFORM_ID));
@@ -69,16 +61,10 @@ export class WebSocketService {
   readonly messages$: Observable<ServerFrame> = this.#browser
     ? new Observable<ServerFrame>((subscriber) => {
         const subscription = this.#frames.subscribe(subscriber);
-        // The first consumer connects; the last one closes, unless keepAlive.
-        if (++this.#consumers === 1 && this.#stateSignal() === 'idle') this.#connect();
+        this.#retain();
         return () => {
           subscription.unsubscribe();
-          if (
-            --this.#consumers === 0 &&
-            !this.#options.keepAlive &&
-            this.#stateSignal() !== 'closed'
-          )
-            this.#stop('idle');
+          this.#release();
         };
       })
     : EMPTY;
@@ -88,11 +74,10 @@ export class WebSocketService {
   /** Sockets opened so far: a session on any but the first may have a gap to make up for, even if the one before dropped before its handshake. */
   #opened = 0;
   #consumers = 0;
-  #attempts = 0;
   /** Bumped on every connect and stop, so a late url Promise cannot open a stale socket. */
   #generation = 0;
+  /** When the socket opened; 0 while none is open. */
   #openedAt = 0;
-  #spread = 0;
   #lastFrameAt = 0;
   /** When the unanswered ping went out; 0 when none is outstanding. */
   #pingAt = 0;
@@ -141,13 +126,19 @@ export class WebSocketService {
     // One frame in at a time, so at most one out: the oldest.
     if (this.#queue.push(data) > this.#options.queueSize) {
       this.#queue.shift();
-      this.#report(
-        'queue_overflow',
-        typeof ngDevMode === 'undefined' || ngDevMode
-          ? `dropped 1 outgoing frame (the oldest) while disconnected; raise queueSize in provideNotifications() if they matter.`
-          : '',
-      );
+      this.#report(runtimeError('queue_overflow', null));
     }
+  }
+
+  /** The first consumer connects. */
+  #retain(): void {
+    if (++this.#consumers === 1 && this.#stateSignal() === 'idle') this.#connect();
+  }
+
+  /** The last consumer closes the socket, unless keepAlive. */
+  #release(): void {
+    if (--this.#consumers === 0 && !this.#options.keepAlive && this.#stateSignal() !== 'closed')
+      this.#stop('idle');
   }
 
   #connect(): void {
@@ -175,13 +166,8 @@ export class WebSocketService {
   }
 
   #urlFailed(error: unknown): void {
-    this.#report(
-      'url_failed',
-      typeof ngDevMode === 'undefined' || ngDevMode
-        ? `could not get a socket from the url (${error}); check provideNotifications({ url }). Retrying with backoff.`
-        : '',
-    );
-    this.#lost(0);
+    this.#report(runtimeError('url_failed', error));
+    this.#lost(NO_SOCKET);
   }
 
   #open(url: string): void {
@@ -203,16 +189,9 @@ export class WebSocketService {
   #receive(data: unknown): void {
     this.#lastFrameAt = this.#clock.now();
     this.#pingAt = 0;
-    // The lean check carries the rules but not their sentences; dev mode decodes again for one.
+    // The lean check carries the rules but not their sentences (runtimeError words them in dev).
     const result = checkServerFrame(data);
-    if (!result.ok) {
-      return this.#report(
-        'malformed_frame',
-        typeof ngDevMode === 'undefined' || ngDevMode
-          ? `ignored a malformed frame: ${describe(data)}. Is the server speaking changefeed protocol v1?`
-          : '',
-      );
-    }
+    if (!result.ok) return this.#report(runtimeError('malformed_frame', data));
     const frame = result.frame;
     if (!this.#session && (isNotification(frame) || frame.type === 'welcome')) {
       this.#handshake(isNotification(frame) ? null : frame);
@@ -253,9 +232,9 @@ export class WebSocketService {
     if (left > 0) return this.#scheduleBeat(left);
     if (this.#pingAt) {
       const socket = this.#socket;
-      this.#lost(CLOSE_HEARTBEAT_TIMEOUT);
+      this.#lost(CloseCode.HeartbeatTimeout);
       // The code says it all (4000, docs/protocol.md): no reason needed.
-      return socket!.close(CLOSE_HEARTBEAT_TIMEOUT);
+      return socket!.close(CloseCode.HeartbeatTimeout);
     }
     this.#pingAt = now;
     this.#socket!.send(encodeFrame({ type: 'ping' }));
@@ -273,49 +252,22 @@ export class WebSocketService {
     if (this.#stateSignal().endsWith('connecting')) this.#connect();
   }
 
+  /** The socket closed, or the attempt got none: reconnect when the policy says so, or stop. */
   #lost(code: number, reason?: string): void {
-    const reconnect = this.#options.reconnect;
-    const { stableAfter, maxAttempts } = reconnect;
-    // Only a connection that stayed up proves the server healthy; a flapping one keeps backing off.
-    if (this.#openedAt && this.#clock.now() - this.#openedAt >= stableAfter)
-      this.#attempts = this.#spread = 0;
+    const openFor = this.#openedAt ? this.#clock.now() - this.#openedAt : undefined;
     this.#detach();
-    if (code === CLOSE_FORBIDDEN) {
-      this.#report(
-        'forbidden',
-        typeof ngDevMode === 'undefined' || ngDevMode
-          ? 'the server closed the connection with 4403 (forbidden); not reconnecting. Check the user may connect, then reload.'
-          : '',
-      );
-      return this.#setState('closed');
+    if (code === CloseCode.Unauthenticated) this.#report(runtimeError('unauthenticated', null));
+    const next = this.#policy.lost(code, reason, openFor);
+    if (next.retry) {
+      this.#setState('reconnecting');
+      return this.#schedule(() => this.#connect(), next.delay);
     }
-    if (code === CLOSE_UNAUTHENTICATED) {
-      this.#report(
-        'unauthenticated',
-        typeof ngDevMode === 'undefined' || ngDevMode
-          ? 'the server closed the connection with 4401 (unauthenticated); the url function is asked for fresh credentials before the next attempt.'
-          : '',
-      );
-    }
-    if (this.#attempts >= maxAttempts) {
-      this.#report(
-        'reconnect_failed',
-        typeof ngDevMode === 'undefined' || ngDevMode
-          ? `gave up after ${maxAttempts} failed attempts; raise withReconnect({ maxAttempts }) or reload.`
-          : '',
-      );
-      return this.#setState('closed');
-    }
-    // The window a server going away names holds for the attempts after it (backoff-delay.ts).
-    // It opens on any 1001 that names one while none is open (a stable connection closes the last),
-    // even if the loss before was recent: a proxy drop just before a deploy must not cost the
-    // deploy its window. A 1001 inside an open window counts as one more failed attempt, so a
-    // server that keeps going away is still backed off from.
-    if (!this.#spread && (this.#spread = spreadWindow(code, reason))) this.#attempts = 0;
-    const delay = backoffDelay(this.#attempts, code, reconnect, this.#random, this.#spread);
-    this.#attempts++;
-    this.#setState('reconnecting');
-    this.#schedule(() => this.#connect(), delay);
+    this.#report(
+      next.reason === 'forbidden'
+        ? runtimeError('forbidden', null)
+        : runtimeError('reconnect_failed', this.#options.reconnect.maxAttempts),
+    );
+    this.#setState('closed');
   }
 
   /** Forgets the socket without reacting to its close event, and ends the session. */
@@ -335,7 +287,7 @@ export class WebSocketService {
     this.#generation++;
     const socket = this.#socket;
     this.#detach();
-    socket?.close(CLOSE_NORMAL);
+    socket?.close(CloseCode.Normal);
     this.#setState(state);
   }
 
@@ -345,12 +297,7 @@ export class WebSocketService {
     this.#stateSubject.next(state);
   }
 
-  #report(code: NotificationsErrorCode, message: string): void {
-    this.#errorSubject.next(new NotificationsError(code, message));
+  #report(error: NotificationsError): void {
+    this.#errorSubject.next(error);
   }
-}
-
-function describe(data: unknown): string {
-  const decoded = decodeServerFrame(data);
-  return decoded.ok ? '' : decoded.error.message;
 }

@@ -1,10 +1,5 @@
+import { HeartbeatOptions } from './heartbeat-options';
 import { NotificationsFeature } from './notifications-feature';
-
-/** Heartbeat options. The ping interval itself is the server's, from `welcome.heartbeat`. */
-export interface HeartbeatOptions {
-  /** Grace after an unanswered ping before the socket counts as dead, in ms. Default 10000. */
-  timeout?: number;
-}
 
 /**
  * Tunes or disables (`false`) the heartbeat that detects half-open sockets. On by default; it only
@@ -13,6 +8,8 @@ export interface HeartbeatOptions {
  * @example
  * provideNotifications({ url: '/ws' }, withHeartbeat({ timeout: 5000 }))
  */
-export function withHeartbeat(options: HeartbeatOptions | false = {}): NotificationsFeature {
+export function withHeartbeat(
+  options: HeartbeatOptions | false = {},
+): NotificationsFeature<'withHeartbeat'> {
   return { kind: 'withHeartbeat', value: options };
 }

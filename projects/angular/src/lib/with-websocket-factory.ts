@@ -7,6 +7,8 @@ import { WebSocketFactory } from './websocket-factory';
  * @example
  * provideNotifications({ url: '/ws' }, withWebSocketFactory((url) => new WebSocket(url)))
  */
-export function withWebSocketFactory(factory: WebSocketFactory): NotificationsFeature {
+export function withWebSocketFactory(
+  factory: WebSocketFactory,
+): NotificationsFeature<'withWebSocketFactory'> {
   return { kind: 'withWebSocketFactory', value: factory };
 }

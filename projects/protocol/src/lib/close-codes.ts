@@ -1,35 +1,31 @@
-/*
- * WebSocket close codes with a meaning in protocol v1, and what a client does on each. Each is
- * also a constant of its own: bundlers inline those, where a property of `CloseCode` ships the
- * whole object (the SDK counts its bytes).
+/**
+ * WebSocket close codes with a meaning in protocol v1, and what a client does on each
+ * (docs/protocol.md, "Close codes").
  */
-
-/** Normal closure: the client asked for it. */
-export const CLOSE_NORMAL = 1000;
-/** Server going away (restart, deploy): reconnect soon, spread over the window the reason names. */
-export const CLOSE_GOING_AWAY = 1001;
-/** Policy violation (rate limit, protocol abuse): back off. */
-export const CLOSE_POLICY = 1008;
-/** Frame larger than the server accepts: back off. */
-export const CLOSE_TOO_BIG = 1009;
-/** Try later, or dropped as too slow: back off, then resume. */
-export const CLOSE_TRY_LATER = 1013;
-/** Sent by a client whose heartbeat found the socket dead; it reconnects with backoff. */
-export const CLOSE_HEARTBEAT_TIMEOUT = 4000;
-/** Unauthenticated: refresh credentials, then back off. */
-export const CLOSE_UNAUTHENTICATED = 4401;
-/** Forbidden: do not reconnect. */
-export const CLOSE_FORBIDDEN = 4403;
-
 export const CloseCode = {
-  Normal: CLOSE_NORMAL,
-  GoingAway: CLOSE_GOING_AWAY,
-  Policy: CLOSE_POLICY,
-  TooBig: CLOSE_TOO_BIG,
-  TryLater: CLOSE_TRY_LATER,
-  HeartbeatTimeout: CLOSE_HEARTBEAT_TIMEOUT,
-  Unauthenticated: CLOSE_UNAUTHENTICATED,
-  Forbidden: CLOSE_FORBIDDEN,
+  /** Normal closure: the client asked for it. */
+  Normal: 1000,
+  /** Server going away (restart, deploy): reconnect soon, spread over the window the reason names. */
+  GoingAway: 1001,
+  /**
+   * Protocol error, sent by `ws` when a frame breaks the WebSocket protocol (a bad opcode, an
+   * unmasked client frame): the client sent something the server rejects, so it backs off.
+   */
+  ProtocolError: 1002,
+  /** Invalid UTF-8 in a text frame, sent by `ws`: as for 1002, the client backs off. */
+  InvalidData: 1007,
+  /** Policy violation (rate limit, protocol abuse): back off. */
+  Policy: 1008,
+  /** Frame larger than the server accepts: back off. */
+  TooBig: 1009,
+  /** Try later, or dropped as too slow: back off, then resume. */
+  TryLater: 1013,
+  /** Sent by a client whose heartbeat found the socket dead; it reconnects with backoff. */
+  HeartbeatTimeout: 4000,
+  /** Unauthenticated: refresh credentials, then back off. */
+  Unauthenticated: 4401,
+  /** Forbidden: do not reconnect. */
+  Forbidden: 4403,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

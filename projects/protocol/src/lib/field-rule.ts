@@ -1,10 +1,4 @@
-import {
-  MAX_COLLECTION_LENGTH,
-  MAX_COLLECTIONS_PER_FRAME,
-  MAX_EPOCH_LENGTH,
-  MAX_ID_LENGTH,
-  MAX_IDS_PER_FRAME,
-} from './limits';
+import { Limits } from './limits';
 
 /**
  * A check of one field's value. Every rule rejects `null` and never throws, whatever the value.
@@ -19,13 +13,13 @@ export const optional = (rule: FieldRule): FieldRule =>
 // Number.isSafeInteger and Number.isFinite do not coerce: "7" and true are rejected.
 export const isString: FieldRule = (value) => typeof value === 'string';
 export const isSeq: FieldRule = (value) => Number.isSafeInteger(value) && (value as number) >= 0;
-export const isCollection: FieldRule = (value) => isText(value, 1, MAX_COLLECTION_LENGTH);
-export const isEpoch: FieldRule = (value) => isText(value, 1, MAX_EPOCH_LENGTH);
+export const isCollection: FieldRule = (value) => isText(value, 1, Limits.collectionLength);
+export const isEpoch: FieldRule = (value) => isText(value, 1, Limits.epochLength);
 export const isRowId: FieldRule = (value) =>
-  isText(value, 0, MAX_ID_LENGTH) || Number.isFinite(value);
+  isText(value, 0, Limits.idLength) || Number.isFinite(value);
 export const isCollectionList: FieldRule = (value) =>
-  isList(value, MAX_COLLECTIONS_PER_FRAME, isCollection);
-export const isRowIdList: FieldRule = (value) => isList(value, MAX_IDS_PER_FRAME, isRowId);
+  isList(value, Limits.collectionsPerFrame, isCollection);
+export const isRowIdList: FieldRule = (value) => isList(value, Limits.idsPerFrame, isRowId);
 
 function isText(value: unknown, min: number, max: number): boolean {
   return typeof value === 'string' && value.length >= min && value.length <= max;

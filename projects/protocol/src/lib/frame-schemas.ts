@@ -25,12 +25,12 @@ export const NOTIFICATION_SCHEMA: FrameSchema = {
   seq: optional(isSeq),
 };
 
-// Pure, so that a bundle which checks only server frames (the SDK) drops the client schemas.
-const COLLECTIONS: FrameSchema = { collections: isCollectionList, ids: /* @__PURE__ */ optional(isRowIdList) };
+/** Collections, narrowed to some rows by `ids`: subscribe, unsubscribe and their `subscribed`. */
+const COLLECTIONS: FrameSchema = { collections: isCollectionList, ids: optional(isRowIdList) };
 
 export const CONTROL_FRAME_SCHEMAS: Readonly<Record<ControlFrame['type'], FrameSchema>> = {
   welcome: { protocol: isSeq, epoch: isEpoch, seq: isSeq, heartbeat: isSeq },
-  subscribed: { collections: isCollectionList, ids: optional(isRowIdList), seq: isSeq },
+  subscribed: { ...COLLECTIONS, seq: isSeq },
   reset: { collections: isCollectionList },
   pong: {},
   error: { code: isString, message: isString, collections: optional(isCollectionList) },

@@ -3,7 +3,7 @@
  * the token `spread=<ms>` in the close reason. Written and read here only, so the server that
  * names it and the clients that obey it cannot drift apart.
  */
-import { CLOSE_GOING_AWAY } from './close-codes';
+import { CloseCode } from './close-codes';
 
 /** Shortest window a client accepts, ms: a server cannot ask for a tight reconnect loop. */
 export const MIN_RECONNECT_WINDOW = 1000;
@@ -17,7 +17,7 @@ const TOKEN = /\bspread=(\d{4,5})\b/;
  * The close reason of a 1001 that asks clients to spread their reconnects over `windowMs`,
  * clamped to what clients accept.
  *
- * @example ws.close(CLOSE_GOING_AWAY, goingAwayReason(5000)); // 'server going away; spread=5000'
+ * @example ws.close(CloseCode.GoingAway, goingAwayReason(5000)); // 'server going away; spread=5000'
  */
 export function goingAwayReason(windowMs: number): string {
   const ms = Math.round(Math.min(MAX_RECONNECT_WINDOW, Math.max(MIN_RECONNECT_WINDOW, windowMs)));
@@ -30,7 +30,7 @@ export function goingAwayReason(windowMs: number): string {
  * follow their ordinary backoff).
  */
 export function reconnectWindow(code: number, reason = ''): number {
-  if (code !== CLOSE_GOING_AWAY) return 0;
+  if (code !== CloseCode.GoingAway) return 0;
   const ms = Number(TOKEN.exec(reason)?.[1] ?? 0);
   return ms >= MIN_RECONNECT_WINDOW && ms <= MAX_RECONNECT_WINDOW ? ms : 0;
 }

@@ -1,0 +1,5 @@
+/** Heartbeat options. The ping interval itself is the server's, from `welcome.heartbeat`. */
+export interface HeartbeatOptions {
+  /** Grace after an unanswered ping before the socket counts as dead, in ms, at least 1. Default 10000. */
+  timeout?: number;
+}
