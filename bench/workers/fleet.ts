@@ -267,7 +267,8 @@ function connect(c: Client): Promise<void> {
       const openFor = c.openedAt ? monoMs() - c.openedAt : undefined;
       c.openedAt = 0;
       if (closing || !c.policy) return;
-      const next = c.policy.lost(code, reason.toString(), openFor);
+      // Every client counts as a visible page: the shortest delays, so the storm at its worst.
+      const next = c.policy.lost(code, reason.toString(), openFor, true);
       if (next.retry) c.timer = setTimeout(() => void connect(c), next.delay);
     });
   });

@@ -42,7 +42,8 @@ export function checkNotificationsOptions(
 
   const reconnect = (field: string, value: unknown, valid: boolean, rule: string) =>
     check(`withReconnect({ ${field} })`, value, valid, rule);
-  const { initialDelay, multiplier, maxDelay, stableAfter, maxAttempts } = options.reconnect;
+  const { initialDelay, multiplier, maxDelay, visibleMaxDelay, stableAfter, maxAttempts } =
+    options.reconnect;
   reconnect('initialDelay', initialDelay, between(initialDelay, 1, MAX_TIMER), timerRange(1));
   reconnect('multiplier', multiplier, between(multiplier, 1, Infinity), '≥ 1');
   reconnect(
@@ -50,6 +51,12 @@ export function checkNotificationsOptions(
     maxDelay,
     between(maxDelay, initialDelay, MAX_TIMER),
     `from initialDelay (${initialDelay}) to ${MAX_TIMER} ms`,
+  );
+  reconnect(
+    'visibleMaxDelay',
+    visibleMaxDelay,
+    between(visibleMaxDelay, 1, MAX_TIMER),
+    timerRange(1),
   );
   reconnect('stableAfter', stableAfter, between(stableAfter, 0, Infinity), '≥ 0 ms');
   reconnect(

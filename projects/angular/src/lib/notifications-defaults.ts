@@ -24,6 +24,7 @@ export const NOTIFICATIONS_DEFAULTS: Readonly<NotificationsDefaults> = {
     initialDelay: 500,
     multiplier: 2,
     maxDelay: 30_000,
+    visibleMaxDelay: 4_000,
     stableAfter: 10_000,
     maxAttempts: Infinity,
   },

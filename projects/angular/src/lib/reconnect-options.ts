@@ -9,6 +9,15 @@ export interface ReconnectOptions {
   multiplier?: number;
   /** Cap of the bound, in ms, at least `initialDelay`. Default 30000. */
   maxDelay?: number;
+  /**
+   * Cap of the bound while the page is visible and the server is only away (no socket, 1000,
+   * 1001, 1005, 1006), in ms, at least 1; the smaller of this and `maxDelay` applies. A page
+   * someone looks at is then back within this long of a long outage ending, where the full cap
+   * could keep its badge on "reconnecting" for up to `maxDelay`; hidden tabs (which reconnect at
+   * once when shown) and clients the server refuses keep backing off to `maxDelay`.
+   * Default 4000.
+   */
+  visibleMaxDelay?: number;
   /** A connection open this long resets the attempt counter, in ms. Default 10000. */
   stableAfter?: number;
   /**

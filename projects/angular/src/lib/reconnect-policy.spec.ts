@@ -45,6 +45,28 @@ describe(ReconnectPolicy.name, () => {
     expect(failures(setup({ maxAttempts: 0 }), 1)).toEqual(['stop: reconnect_failed']);
   });
 
+  it('caps the bound at visibleMaxDelay while the page is visible and the server is away', () => {
+    const visible = setup();
+    const delays = [1, 2, 3, 4, 5, 6, 7].map(() =>
+      delayOf(visible.lost(1006, '', undefined, true)),
+    );
+    expect(delays).toEqual([250, 500, 1000, 2000, 2000, 2000, 2000]);
+    // Hidden, the same losses back off to maxDelay.
+    expect(failures(setup(), 7)).toEqual([250, 500, 1000, 2000, 4000, 8000, 15_000]);
+  });
+
+  it('keeps backing off to maxDelay from a refusing server, visible or not', () => {
+    const policy = setup();
+    const delays = [1, 2, 3, 4, 5, 6, 7].map(() => delayOf(policy.lost(1008, '', undefined, true)));
+    expect(delays).toEqual([250, 500, 1000, 2000, 4000, 8000, 15_000]);
+  });
+
+  it('never lets visibleMaxDelay raise the cap above maxDelay', () => {
+    const policy = setup({ maxDelay: 1000, visibleMaxDelay: 4000 });
+    const delays = [1, 2, 3, 4].map(() => delayOf(policy.lost(1006, '', undefined, true)));
+    expect(delays).toEqual([250, 500, 500, 500]);
+  });
+
   it('stops at once on 4403, attempts left or not', () => {
     expect(delayOf(setup().lost(4403, 'forbidden', 60_000))).toBe('stop: forbidden');
   });

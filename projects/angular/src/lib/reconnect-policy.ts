@@ -62,9 +62,15 @@ export class ReconnectPolicy {
 
   /**
    * The connection closed with `code` and `reason` ({@link NO_SOCKET} when the attempt got no
-   * socket), after it had been open `openFor` ms (undefined when it never opened).
+   * socket), after it had been open `openFor` ms (undefined when it never opened), while the page
+   * was `visible` or not.
    */
-  lost(code: number, reason: string | undefined, openFor: number | undefined): ReconnectDecision {
+  lost(
+    code: number,
+    reason: string | undefined,
+    openFor: number | undefined,
+    visible = false,
+  ): ReconnectDecision {
     // Only a connection that stayed up proves the server healthy; a flapping one keeps backing off.
     if (openFor !== undefined && openFor >= this.#options.stableAfter)
       this.#attempts = this.#window = 0;
@@ -77,7 +83,14 @@ export class ReconnectPolicy {
     // deploy its window. A 1001 inside an open window counts as one more failed attempt, so a
     // server that keeps going away is still backed off from.
     if (!this.#window && (this.#window = reconnectWindow(code, reason))) this.#attempts = 0;
-    const delay = backoffDelay(this.#attempts++, code, this.#options, this.#random, this.#window);
+    const delay = backoffDelay(
+      this.#attempts++,
+      code,
+      this.#options,
+      this.#random,
+      this.#window,
+      visible,
+    );
     return { retry: true, delay };
   }
 }
@@ -87,6 +100,7 @@ export class ReconnectPolicy {
  * jitter over a capped exponential, so clients that lost the same server spread out instead of
  * returning in waves. `window`: the window, in ms, that the 1001 which began these attempts asked
  * reconnects to be spread over (the protocol's `reconnectWindow()`); 0 when there is none.
+ * `visible`: whether the page is visible, which lowers the cap while the server is only away.
  */
 export function backoffDelay(
   attempt: number,
@@ -94,8 +108,9 @@ export function backoffDelay(
   options: Required<ReconnectOptions>,
   random: () => number,
   window = 0,
+  visible = false,
 ): number {
-  const { initialDelay, multiplier, maxDelay } = options;
+  const { initialDelay, multiplier, maxDelay, visibleMaxDelay } = options;
   // A window: the first attempt at a random point in it, each failed one (the server is not back
   // yet: 1006, or no socket) one window later. Every client keeps its random phase, so however
   // long the server takes, attempts keep arriving evenly at the rate it asked for, where
@@ -111,7 +126,14 @@ export function backoffDelay(
   // jittered over a second. Only on a first attempt, so a server that keeps going away still
   // gets backed off from.
   if (code === CloseCode.GoingAway && !attempt) return random() * 1000;
-  const delay = random() * Math.min(maxDelay, initialDelay * multiplier ** attempt);
+  // Someone looking at a page waiting for a server that crashed wants it back within seconds of
+  // the server, not up to maxDelay later: while the server is only away, a visible page's bound
+  // stops growing at visibleMaxDelay. The rate stays bounded (10,000 visible pages at a 4 s cap
+  // try about 5,000 times a second, each a refused connection while the server is down, and
+  // come back evenly over 4 s, 2,500/s, once it is up); a hidden tab needs no hurry (it dials at
+  // once when shown), and a client the server refuses keeps backing off to maxDelay.
+  const cap = visible && SERVER_AWAY.has(code) ? Math.min(maxDelay, visibleMaxDelay) : maxDelay;
+  const delay = random() * Math.min(cap, initialDelay * multiplier ** attempt);
   // Never a tight loop of credential refreshes, whatever the jitter drew.
   return code === CloseCode.Unauthenticated ? Math.max(delay, initialDelay) : delay;
 }

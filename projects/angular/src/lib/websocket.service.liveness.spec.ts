@@ -7,17 +7,27 @@ const setup = setupWebSocketService;
 
 describe('WebSocketService liveness', () => {
   describe('backoff', () => {
-    it('grows exponentially under full jitter up to the cap', () => {
-      const { consume, fail, clock } = setup();
+    /** The delays of `n` failed attempts in a row, each waited out. */
+    const delaysOf = (n: number, { consume, fail, clock }: ReturnType<typeof setup>) => {
       consume();
       const delays: number[] = [];
-      for (let i = 0; i < 9; i++) {
+      for (let i = 0; i < n; i++) {
         fail();
         delays.push(clock.pending[0]);
         clock.tick(clock.pending[0]);
       }
+      return delays;
+    };
+
+    it('grows exponentially under full jitter up to the cap in a hidden tab', () => {
+      spyOnProperty(document, 'visibilityState').and.returnValue('hidden');
       // random() is pinned at 0.5: half of 500, 1000, 2000, … capped at 30000.
-      expect(delays).toEqual([250, 500, 1000, 2000, 4000, 8000, 15000, 15000, 15000]);
+      expect(delaysOf(9, setup())).toEqual([250, 500, 1000, 2000, 4000, 8000, 15000, 15000, 15000]);
+    });
+
+    it('caps at visibleMaxDelay in a visible tab, so it is back within seconds of the server', () => {
+      spyOnProperty(document, 'visibilityState').and.returnValue('visible');
+      expect(delaysOf(7, setup())).toEqual([250, 500, 1000, 2000, 2000, 2000, 2000]);
     });
 
     it('draws each delay from randomness', () => {

@@ -257,7 +257,8 @@ export class WebSocketService {
     const openFor = this.#openedAt ? this.#clock.now() - this.#openedAt : undefined;
     this.#detach();
     if (code === CloseCode.Unauthenticated) this.#report(runtimeError('unauthenticated', null));
-    const next = this.#policy.lost(code, reason, openFor);
+    const visible = this.#document.visibilityState === 'visible';
+    const next = this.#policy.lost(code, reason, openFor, visible);
     if (next.retry) {
       this.#setState('reconnecting');
       return this.#schedule(() => this.#connect(), next.delay);
