@@ -29,7 +29,13 @@ describe('server: never-reading clients', () => {
   let baseline: { rss: number; live: number };
 
   beforeAll(async () => {
-    child = new ChildNotifier({ options: { maxBuffered: MAX_BUFFERED, retention: { count: RETAINED }, rateLimit: { commands: 1_000_000, perMs: 1_000 } } });
+    child = new ChildNotifier({
+      options: {
+        maxBuffered: MAX_BUFFERED,
+        retention: { count: RETAINED },
+        rateLimit: { commands: 1_000_000, perMs: 1_000 },
+      },
+    });
     port = await child.ready();
     // Fill the replay buffer first: what it holds is the notifier's, not a stuck client's.
     child.send({ type: 'notify', collection: 'warm-up', count: RETAINED, data: DATA });
@@ -41,7 +47,8 @@ describe('server: never-reading clients', () => {
 
   /** Notifies in bursts of 100 (one turn each), as a busy app would: the burst itself stays small. */
   function flood(collection: string, count: number): void {
-    for (let i = 0; i < count; i += 100) child.send({ type: 'notify', collection, count: 100, data: DATA });
+    for (let i = 0; i < count; i += 100)
+      child.send({ type: 'notify', collection, count: 100, data: DATA });
   }
 
   async function drops(): Promise<number> {
@@ -56,10 +63,18 @@ describe('server: never-reading clients', () => {
       await new Promise((r) => setTimeout(r, 50));
       stats = await child.stats();
     }
-    expect(stats.metrics['drops']).withContext(`${what}: drops`).toBe(before + 1);
+    expect(stats.metrics['drops'])
+      .withContext(`${what}: drops`)
+      .toBe(before + 1);
     const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
-    expect(stats.heapUsed + stats.external - baseline.live).withContext(`${what}: heap + buffers over baseline, ${mib(stats.heapUsed + stats.external - baseline.live)}`).toBeLessThan(LIVE_BOUND);
-    expect(stats.rss - baseline.rss).withContext(`${what}: RSS over baseline, ${mib(stats.rss - baseline.rss)}`).toBeLessThan(RSS_BOUND);
+    expect(stats.heapUsed + stats.external - baseline.live)
+      .withContext(
+        `${what}: heap + buffers over baseline, ${mib(stats.heapUsed + stats.external - baseline.live)}`,
+      )
+      .toBeLessThan(LIVE_BOUND);
+    expect(stats.rss - baseline.rss)
+      .withContext(`${what}: RSS over baseline, ${mib(stats.rss - baseline.rss)}`)
+      .toBeLessThan(RSS_BOUND);
     expect(child.alive).toBeTrue();
     tally('server: never-reading clients cut off');
   }
@@ -99,7 +114,11 @@ describe('server: never-reading clients', () => {
     const before = await drops();
     const { client } = await RawWsClient.open(port);
     client.stopReading();
-    const frame = JSON.stringify({ type: 'subscribe', collections: ['ctl'], ids: Array.from({ length: 1_000 }, (_, i) => `${i}`.padStart(48, 'x')) });
+    const frame = JSON.stringify({
+      type: 'subscribe',
+      collections: ['ctl'],
+      ids: Array.from({ length: 1_000 }, (_, i) => `${i}`.padStart(48, 'x')),
+    });
     for (let i = 0; i < 1_500; i++) client.frame(frame);
     tally('server: control-reply flood frames', 1_500);
     await expectCutOff(before, 'control replies');
@@ -132,7 +151,10 @@ describe('server: never-reading clients', () => {
     const { epoch, seq } = JSON.parse(client.texts()[0]) as { epoch: string; seq: number };
     client.destroy();
     const before = await drops();
-    const s = await stuckSse('/events?collections=ssereplay', `Last-Event-ID: ${epoch}:${seq - RETAINED}\r\n`);
+    const s = await stuckSse(
+      '/events?collections=ssereplay',
+      `Last-Event-ID: ${epoch}:${seq - RETAINED}\r\n`,
+    );
     await expectCutOff(before, 'SSE replay');
     s.destroy();
   }, 30_000);

@@ -8,7 +8,9 @@ import { ChildNotifier } from '../projects/server/src/testing/child-notifier.ts'
 import { RawWsClient } from '../projects/server/src/testing/raw-ws-client.ts';
 import { tally } from './lib/tally.ts';
 
-const DATABASE = new URL(process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test');
+const DATABASE = new URL(
+  process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+);
 const CHANNEL = `cf_adv_${process.pid}_${Date.now().toString(36)}`;
 
 describe('server: Postgres endpoint', () => {
@@ -30,10 +32,15 @@ describe('server: Postgres endpoint', () => {
       down.pipe(up).pipe(down);
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise((r) => proxy.close(r)), () => links.forEach((l) => l.destroy()));
+    cleanups.push(
+      () => new Promise((r) => proxy.close(r)),
+      () => links.forEach((l) => l.destroy()),
+    );
     const proxied = new URL(DATABASE);
     proxied.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
-    const child = new ChildNotifier({ postgres: { connectionString: proxied.href, connectTimeout: 300, channel: CHANNEL } });
+    const child = new ChildNotifier({
+      postgres: { connectionString: proxied.href, connectTimeout: 300, channel: CHANNEL },
+    });
     cleanups.push(() => child.close());
     const port = await child.listening();
     const { client } = await RawWsClient.open(port);
@@ -41,8 +48,11 @@ describe('server: Postgres endpoint', () => {
     client.frame(JSON.stringify({ type: 'subscribe', collections: ['items'] }));
     await client.until(() => client.texts().length >= 2, 'subscribed');
     const deadline = Date.now() + 10_000;
-    while (child.errors.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(child.errors.length).withContext('attempts reported while silent').toBeGreaterThanOrEqual(3);
+    while (child.errors.length < 3 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(child.errors.length)
+      .withContext('attempts reported while silent')
+      .toBeGreaterThanOrEqual(3);
     for (const e of child.errors) {
       expect(e.code).toBe('ERR_CHANGEFEED_SOURCE_CONNECTION');
       expect(e.message).toContain('no answer to connect and LISTEN in 300 ms');
@@ -50,13 +60,22 @@ describe('server: Postgres endpoint', () => {
     tally('server: silent database attempts', child.errors.length);
     silent = false;
     await child.ready();
-    await client.until(() => client.texts().some((t) => t.includes('"reset"')), 'reset once listening');
-    expect(JSON.parse(client.texts().find((t) => t.includes('"reset"'))!)).toEqual({ type: 'reset', collections: ['items'] });
+    await client.until(
+      () => client.texts().some((t) => t.includes('"reset"')),
+      'reset once listening',
+    );
+    expect(JSON.parse(client.texts().find((t) => t.includes('"reset"'))!)).toEqual({
+      type: 'reset',
+      collections: ['items'],
+    });
     expect(child.alive).toBeTrue();
   }, 30_000);
 
   it('pg unresolvable: ready rejects with ERR_CHANGEFEED_MISSING_PEER, once, no retry loop', async () => {
-    const child = new ChildNotifier({ postgres: { connectionString: DATABASE.href, channel: CHANNEL } }, ['pg']);
+    const child = new ChildNotifier(
+      { postgres: { connectionString: DATABASE.href, channel: CHANNEL } },
+      ['pg'],
+    );
     cleanups.push(() => child.close());
     const failure = await child.ready().then(
       () => undefined,

@@ -1,7 +1,14 @@
 import { CloseCode } from '@changefeed/protocol';
 import { createNotifier } from './create-notifier.js';
 import type { Source, SourceSink } from './sources/source.js';
-import { connect, onCleanup, startNotifier, subscribed, useCleanup, waitFor } from './testing/helpers.js';
+import {
+  connect,
+  onCleanup,
+  startNotifier,
+  subscribed,
+  useCleanup,
+  waitFor,
+} from './testing/helpers.js';
 
 describe('createNotifier', () => {
   useCleanup();
@@ -12,7 +19,13 @@ describe('createNotifier', () => {
     notifier.notify({ collection: 'a' });
     const c = connect(url);
     const welcome = await c.next('welcome');
-    expect(c.frames[0]).toEqual({ type: 'welcome', protocol: 1, epoch: notifier.epoch, seq: 2, heartbeat: 1234 });
+    expect(c.frames[0]).toEqual({
+      type: 'welcome',
+      protocol: 1,
+      epoch: notifier.epoch,
+      seq: 2,
+      heartbeat: 1234,
+    });
     expect(welcome.epoch.length).toBeGreaterThan(0);
   });
 
@@ -20,10 +33,20 @@ describe('createNotifier', () => {
     const { url, notifier } = await startNotifier();
     notifier.notify({ collection: 'forums' });
     const c = await subscribed(url, ['forums', 'containers']);
-    expect(c.ofType('subscribed')[0]).toEqual({ type: 'subscribed', collections: ['forums', 'containers'], seq: 1 });
+    expect(c.ofType('subscribed')[0]).toEqual({
+      type: 'subscribed',
+      collections: ['forums', 'containers'],
+      seq: 1,
+    });
     notifier.notify({ collection: 'forums', op: 'insert', id: 1 });
     notifier.notify({ collection: 'other', op: 'insert', id: 2 });
-    notifier.notify({ collection: 'containers', op: 'delete', id: 'x', data: { a: 1 }, extra: true });
+    notifier.notify({
+      collection: 'containers',
+      op: 'delete',
+      id: 'x',
+      data: { a: 1 },
+      extra: true,
+    });
     await c.waitNotifications(2);
     expect(c.notifications).toEqual([
       { collection: 'forums', op: 'insert', id: 1, seq: 2 },
@@ -40,8 +63,17 @@ describe('createNotifier', () => {
 
   it('notify() rejects invalid notifications with a TypeError and code', async () => {
     const { notifier } = await startNotifier();
-    const bad: unknown[] = [null, 'forums', [], {}, { collection: '' }, { collection: 'x'.repeat(257) }, { collection: 'a', op: 1 },
-      { collection: 'a', id: {} }, { collection: 'a', id: NaN }];
+    const bad: unknown[] = [
+      null,
+      'forums',
+      [],
+      {},
+      { collection: '' },
+      { collection: 'x'.repeat(257) },
+      { collection: 'a', op: 1 },
+      { collection: 'a', id: {} },
+      { collection: 'a', id: NaN },
+    ];
     for (const n of bad) {
       let error: unknown;
       try {
@@ -49,7 +81,9 @@ describe('createNotifier', () => {
       } catch (e) {
         error = e;
       }
-      expect(error).withContext(String(JSON.stringify(n, (_, v) => (typeof v === 'bigint' ? 'bigint' : v)))).toBeInstanceOf(TypeError);
+      expect(error)
+        .withContext(String(JSON.stringify(n, (_, v) => (typeof v === 'bigint' ? 'bigint' : v))))
+        .toBeInstanceOf(TypeError);
       expect((error as { code?: string }).code).toBe('ERR_CHANGEFEED_INVALID_NOTIFICATION');
     }
     expect(notifier.metrics().head).toBe(0);
@@ -64,14 +98,25 @@ describe('createNotifier', () => {
     notifier.notify({ collection: 'a', op: 'update', id: 1, data: 10n });
     notifier.notify({ collection: 'a', id: 2, data: cyclic });
     await c.waitNotifications(2);
-    expect(c.notifications).toEqual([{ collection: 'a', op: 'update', id: 1, seq: 1 }, { collection: 'a', id: 2, seq: 2 }]);
-    expect(errors).toEqual(['ERR_CHANGEFEED_INVALID_NOTIFICATION', 'ERR_CHANGEFEED_INVALID_NOTIFICATION']);
+    expect(c.notifications).toEqual([
+      { collection: 'a', op: 'update', id: 1, seq: 1 },
+      { collection: 'a', id: 2, seq: 2 },
+    ]);
+    expect(errors).toEqual([
+      'ERR_CHANGEFEED_INVALID_NOTIFICATION',
+      'ERR_CHANGEFEED_INVALID_NOTIFICATION',
+    ]);
   });
 
   it('filters by row ids and still delivers whole-collection notifications', async () => {
     const { url, notifier } = await startNotifier();
     const c = await subscribed(url, ['products'], { ids: [7, 'sku-9'] });
-    expect(c.ofType('subscribed')[0]).toEqual({ type: 'subscribed', collections: ['products'], ids: [7, 'sku-9'], seq: 0 });
+    expect(c.ofType('subscribed')[0]).toEqual({
+      type: 'subscribed',
+      collections: ['products'],
+      ids: [7, 'sku-9'],
+      seq: 0,
+    });
     notifier.notify({ collection: 'products', id: 8 });
     notifier.notify({ collection: 'products', id: '7' });
     notifier.notify({ collection: 'products', id: 'sku-9' });
@@ -110,7 +155,8 @@ describe('createNotifier', () => {
     await first.waitNotifications(1);
     first.ws.close();
     await first.closed;
-    for (let i = 0; i < 20; i++) notifier.notify({ collection: i % 3 === 0 ? 'x' : i % 2 ? 'a' : 'b', id: i });
+    for (let i = 0; i < 20; i++)
+      notifier.notify({ collection: i % 3 === 0 ? 'x' : i % 2 ? 'a' : 'b', id: i });
     const c = connect(url);
     await c.next('welcome');
     c.send({ type: 'subscribe', collections: ['a', 'b'] });
@@ -183,14 +229,27 @@ describe('createNotifier', () => {
     c.send({ type: 'subscribe', collections: ['a'] });
     c.send({ type: 'resume', epoch: notifier.epoch, after: 1 });
     c.send({ type: 'ping' });
-    await waitFor(() => notifier.metrics().subscriptions === 0 && notifier.metrics().connections === 1, 'connection');
+    await waitFor(
+      () => notifier.metrics().subscriptions === 0 && notifier.metrics().connections === 1,
+      'connection',
+    );
     for (let i = 0; i < 5; i++) notifier.notify({ collection: 'a' });
     await new Promise((r) => setImmediate(r));
     release();
     await c.next('pong');
     await c.waitNotifications(6);
     expect(c.seqs()).toEqual([2, 3, 4, 5, 6, 7]);
-    expect(c.frames.map((f) => ('collection' in f ? 'n' : (f as { type: string }).type))).toEqual(['welcome', 'subscribed', 'n', 'n', 'n', 'n', 'n', 'n', 'pong']);
+    expect(c.frames.map((f) => ('collection' in f ? 'n' : (f as { type: string }).type))).toEqual([
+      'welcome',
+      'subscribed',
+      'n',
+      'n',
+      'n',
+      'n',
+      'n',
+      'n',
+      'pong',
+    ]);
   });
 
   it('refuses a forbidden collection with an error frame and never delivers it', async () => {
@@ -198,8 +257,17 @@ describe('createNotifier', () => {
     const c = connect(url);
     await c.next('welcome');
     c.send({ type: 'subscribe', collections: ['secret', 'public'] });
-    expect(await c.next('subscribed')).toEqual({ type: 'subscribed', collections: ['public'], seq: 0 });
-    expect(await c.next('error')).toEqual({ type: 'error', code: 'forbidden', message: jasmine.any(String), collections: ['secret'] });
+    expect(await c.next('subscribed')).toEqual({
+      type: 'subscribed',
+      collections: ['public'],
+      seq: 0,
+    });
+    expect(await c.next('error')).toEqual({
+      type: 'error',
+      code: 'forbidden',
+      message: jasmine.any(String),
+      collections: ['secret'],
+    });
     notifier.notify({ collection: 'secret', id: 1 });
     notifier.notify({ collection: 'public', id: 2 });
     c.send({ type: 'resume', epoch: notifier.epoch, after: 0 });
@@ -228,13 +296,23 @@ describe('createNotifier', () => {
     await c.next('welcome');
     c.send({ type: 'subscribe', collections: ['p', 'boom'], ids: [1] });
     await c.next('subscribed');
-    expect(await c.next('error')).toEqual({ type: 'error', code: 'internal', message: jasmine.any(String), collections: ['boom'] });
-    expect(calls).toEqual([[{ name: 'ann' }, 'p', [1]], [{ name: 'ann' }, 'boom', [1]]]);
+    expect(await c.next('error')).toEqual({
+      type: 'error',
+      code: 'internal',
+      message: jasmine.any(String),
+      collections: ['boom'],
+    });
+    expect(calls).toEqual([
+      [{ name: 'ann' }, 'p', [1]],
+      [{ name: 'ann' }, 'boom', [1]],
+    ]);
     expect(errors).toEqual(['ERR_CHANGEFEED_AUTHORIZE_FAILED']);
   });
 
   it('closes with 4401 when authenticate returns null, and sends nothing else', async () => {
-    const { url, notifier } = await startNotifier({ authenticate: async (req) => (req.headers.authorization === 'Bearer good' ? {} : null) });
+    const { url, notifier } = await startNotifier({
+      authenticate: async (req) => (req.headers.authorization === 'Bearer good' ? {} : null),
+    });
     const bad = connect(url, { headers: { authorization: 'Bearer bad' } });
     expect(await bad.closed).toBe(CloseCode.Unauthenticated);
     expect(bad.frames).toEqual([]);
@@ -307,7 +385,9 @@ describe('createNotifier', () => {
     await a.ready;
     const b = createNotifier({ port: a.address()!.port, host: '127.0.0.1', onError: () => {} });
     onCleanup(() => b.close());
-    await expectAsync(b.ready).toBeRejectedWith(jasmine.objectContaining({ code: 'ERR_CHANGEFEED_SERVER' }));
+    await expectAsync(b.ready).toBeRejectedWith(
+      jasmine.objectContaining({ code: 'ERR_CHANGEFEED_SERVER' }),
+    );
   });
 
   it('close() sends 1001 to every client, ends SSE streams and stops sources', async () => {
@@ -329,7 +409,9 @@ describe('createNotifier', () => {
     while (!done) done = (await reader.read()).done;
     expect(stopped).toBe(1);
     expect(notifier.metrics().connections).toBe(0);
-    expect(() => notifier.notify({ collection: 'a' })).toThrowMatching((e) => e.code === 'ERR_CHANGEFEED_CLOSED');
+    expect(() => notifier.notify({ collection: 'a' })).toThrowMatching(
+      (e) => e.code === 'ERR_CHANGEFEED_CLOSED',
+    );
     await notifier.close();
   });
 
@@ -383,7 +465,17 @@ describe('createNotifier', () => {
     await c.waitNotifications(1);
     c.raw('nope');
     await c.next('error');
-    expect(notifier.metrics()).toEqual(jasmine.objectContaining({ connections: 1, subscriptions: 1, notifications: 1, deliveries: 1, badFrames: 1, head: 1, buffered: 1 }));
+    expect(notifier.metrics()).toEqual(
+      jasmine.objectContaining({
+        connections: 1,
+        subscriptions: 1,
+        notifications: 1,
+        deliveries: 1,
+        badFrames: 1,
+        head: 1,
+        buffered: 1,
+      }),
+    );
     const res = await fetch(`${http}/metrics`);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
@@ -395,6 +487,11 @@ describe('createNotifier', () => {
 
   it('handleRequest() returns false for requests that are not its own', async () => {
     const { notifier } = await startNotifier();
-    expect(notifier.handleRequest({ url: '/api/forums', method: 'GET', headers: {} } as never, {} as never)).toBeFalse();
+    expect(
+      notifier.handleRequest(
+        { url: '/api/forums', method: 'GET', headers: {} } as never,
+        {} as never,
+      ),
+    ).toBeFalse();
   });
 });

@@ -64,12 +64,14 @@ export function createNotifier(options: NotifierOptions): Notifier {
   let registry: ReturnType<typeof createPrometheusRegistry> | undefined;
   let closing: Promise<void> | undefined;
 
-  const server: Server = opts.server ?? createServer((req, res) => {
-    if (!handleRequest(req, res)) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('not found\n');
-    }
-  });
+  const server: Server =
+    opts.server ??
+    createServer((req, res) => {
+      if (!handleRequest(req, res)) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('not found\n');
+      }
+    });
   const ownServer = opts.server === undefined;
   const websocket = attachWebSocketEndpoint(server, ctx);
 
@@ -118,7 +120,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
         hub.notify(n);
       } catch (e) {
         counters.sourceErrors++;
-        opts.onError(new ChangefeedError(ErrorCode.SourcePayload, `a source delivered an invalid notification: ${(e as Error).message}`, { cause: e }));
+        opts.onError(
+          new ChangefeedError(
+            ErrorCode.SourcePayload,
+            `a source delivered an invalid notification: ${(e as Error).message}`,
+            { cause: e },
+          ),
+        );
       }
     },
     reset(collections) {
@@ -132,7 +140,14 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   const listening = ownServer
     ? new Promise<void>((resolve, reject) => {
-        const onError = (e: Error) => reject(new ChangefeedError(ErrorCode.Server, `cannot listen on port ${opts.port}: ${e.message}`, { cause: e }));
+        const onError = (e: Error) =>
+          reject(
+            new ChangefeedError(
+              ErrorCode.Server,
+              `cannot listen on port ${opts.port}: ${e.message}`,
+              { cause: e },
+            ),
+          );
         server.once('error', onError);
         server.listen(opts.port, opts.host, () => {
           server.off('error', onError);
@@ -144,7 +159,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
     listening,
     ...opts.sources.map((s) =>
       s.start(sink).catch((e) => {
-        throw e instanceof ChangefeedError ? e : new ChangefeedError(ErrorCode.SourceStart, `a source failed to start: ${toError(e).message}`, { cause: e });
+        throw e instanceof ChangefeedError
+          ? e
+          : new ChangefeedError(
+              ErrorCode.SourceStart,
+              `a source failed to start: ${toError(e).message}`,
+              { cause: e },
+            );
       }),
     ),
   ]).then(() => undefined);
@@ -162,7 +183,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
     // return fast; at most what clients accept (99,999 ms: 200,000 connections).
     const reason = goingAwayReason(websocket.size / 2);
     for (const s of streams) s.close();
-    await Promise.all([websocket.closeAll(CloseCode.GoingAway, reason), ...[...streams].map((s) => s.closed)]);
+    await Promise.all([
+      websocket.closeAll(CloseCode.GoingAway, reason),
+      ...[...streams].map((s) => s.closed),
+    ]);
     await Promise.allSettled(opts.sources.map((s) => s.stop()));
     await websocket.detach();
     if (ownServer) {

@@ -77,7 +77,8 @@ export interface ResolvedOptions {
   metricsPath: string | false;
   origins: Set<string> | '*' | 'same-origin';
   authenticate: ((req: IncomingMessage) => unknown) | undefined;
-  authorize: ((user: unknown, collection: string, ids?: RowId[]) => boolean | Promise<boolean>) | undefined;
+  authorize:
+    ((user: unknown, collection: string, ids?: RowId[]) => boolean | Promise<boolean>) | undefined;
   heartbeat: number;
   maxPayload: number;
   maxBuffered: number;
@@ -89,8 +90,23 @@ export interface ResolvedOptions {
 }
 
 const KNOWN = new Set([
-  'server', 'port', 'host', 'path', 'ssePath', 'metricsPath', 'origins', 'authenticate', 'authorize',
-  'heartbeat', 'maxPayload', 'maxBuffered', 'sseMaxAge', 'rateLimit', 'retention', 'sources', 'onError',
+  'server',
+  'port',
+  'host',
+  'path',
+  'ssePath',
+  'metricsPath',
+  'origins',
+  'authenticate',
+  'authorize',
+  'heartbeat',
+  'maxPayload',
+  'maxBuffered',
+  'sseMaxAge',
+  'rateLimit',
+  'retention',
+  'sources',
+  'onError',
 ]);
 
 function invalid(message: string): never {
@@ -105,18 +121,26 @@ function int(value: unknown, name: string, min: number, fallback: number): numbe
   return value;
 }
 
-function urlPath(value: unknown, name: string, fallback: string | false, allowFalse: boolean): string | false {
+function urlPath(
+  value: unknown,
+  name: string,
+  fallback: string | false,
+  allowFalse: boolean,
+): string | false {
   if (value === undefined) return fallback;
   if (value === false && allowFalse) return false;
   if (typeof value !== 'string' || !value.startsWith('/') || /[?#\s]/.test(value)) {
-    invalid(`options.${name} must be a path starting with "/" (no query, no spaces)${allowFalse ? ' or false' : ''}, got ${JSON.stringify(value)}`);
+    invalid(
+      `options.${name} must be a path starting with "/" (no query, no spaces)${allowFalse ? ' or false' : ''}, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
 
 function fn<T>(value: unknown, name: string): T | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'function') invalid(`options.${name} must be a function, got ${typeof value}`);
+  if (typeof value !== 'function')
+    invalid(`options.${name} must be a function, got ${typeof value}`);
   return value as T;
 }
 
@@ -130,10 +154,16 @@ export function resolveOptions(options: NotifierOptions): ResolvedOptions {
   if ((server === undefined) === (port === undefined)) {
     invalid('exactly one of options.server and options.port must be given');
   }
-  if (server !== undefined && (typeof server !== 'object' || server === null || typeof (server as Server).on !== 'function')) {
+  if (
+    server !== undefined &&
+    (typeof server !== 'object' || server === null || typeof (server as Server).on !== 'function')
+  ) {
     invalid('options.server must be an http.Server');
   }
-  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)) {
+  if (
+    port !== undefined &&
+    (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
+  ) {
     invalid(`options.port must be an integer from 0 to 65535, got ${String(port)}`);
   }
   if (options.host !== undefined && (typeof options.host !== 'string' || port === undefined)) {
@@ -143,30 +173,45 @@ export function resolveOptions(options: NotifierOptions): ResolvedOptions {
   const ssePath = urlPath(options.ssePath, 'ssePath', DEFAULT_SSE_PATH, true);
   const metricsPath = urlPath(options.metricsPath, 'metricsPath', false, true);
   const paths = [path, ssePath, metricsPath].filter((p) => p !== false);
-  if (new Set(paths).size !== paths.length) invalid(`options.path, ssePath and metricsPath must differ, got ${paths.join(', ')}`);
+  if (new Set(paths).size !== paths.length)
+    invalid(`options.path, ssePath and metricsPath must differ, got ${paths.join(', ')}`);
 
   let origins: ResolvedOptions['origins'] = 'same-origin';
   if (options.origins === '*') origins = '*';
   else if (options.origins !== undefined) {
-    if (!Array.isArray(options.origins) || !options.origins.every((o) => typeof o === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/\s]+$/i.test(o))) {
-      invalid(`options.origins must be '*' or an array of origins like "https://app.example.com" (scheme://host[:port], no path), got ${JSON.stringify(options.origins)}`);
+    if (
+      !Array.isArray(options.origins) ||
+      !options.origins.every(
+        (o) => typeof o === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/\s]+$/i.test(o),
+      )
+    ) {
+      invalid(
+        `options.origins must be '*' or an array of origins like "https://app.example.com" (scheme://host[:port], no path), got ${JSON.stringify(options.origins)}`,
+      );
     }
     origins = new Set(options.origins.map((o) => o.toLowerCase()));
   }
 
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
-  if (typeof rateLimit !== 'object' || rateLimit === null) invalid('options.rateLimit must be { commands, perMs }');
+  if (typeof rateLimit !== 'object' || rateLimit === null)
+    invalid('options.rateLimit must be { commands, perMs }');
   const commands = int(rateLimit.commands ?? -1, 'rateLimit.commands', 1, 0);
   const perMs = int(rateLimit.perMs ?? -1, 'rateLimit.perMs', 1, 0);
 
   const retention = options.retention ?? {};
-  if (typeof retention !== 'object' || retention === null) invalid('options.retention must be { count?, ms? }');
+  if (typeof retention !== 'object' || retention === null)
+    invalid('options.retention must be { count?, ms? }');
   const count = int(retention.count, 'retention.count', 1, DEFAULT_RETENTION.count);
   const ms = int(retention.ms, 'retention.ms', 1, DEFAULT_RETENTION.ms);
 
   const sources = options.sources ?? [];
-  if (!Array.isArray(sources) || !sources.every((s) => s && typeof s.start === 'function' && typeof s.stop === 'function')) {
-    invalid('options.sources must be an array of sources ({ start(sink), stop() }), e.g. [postgresSource({...})]');
+  if (
+    !Array.isArray(sources) ||
+    !sources.every((s) => s && typeof s.start === 'function' && typeof s.stop === 'function')
+  ) {
+    invalid(
+      'options.sources must be an array of sources ({ start(sink), stop() }), e.g. [postgresSource({...})]',
+    );
   }
 
   return {

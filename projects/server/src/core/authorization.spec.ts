@@ -4,7 +4,13 @@ import { connect, startNotifier, useCleanup } from '../testing/helpers.js';
 describe('authenticateRequest (both transports)', () => {
   useCleanup();
 
-  for (const [name, value] of [['null', null], ['undefined', undefined], ['false', false], ['0', 0], ["''", '']] as const) {
+  for (const [name, value] of [
+    ['null', null],
+    ['undefined', undefined],
+    ['false', false],
+    ['0', 0],
+    ["''", ''],
+  ] as const) {
     it(`refuses when authenticate returns ${name}: WebSocket 4401, SSE 401`, async () => {
       const { url, http, notifier } = await startNotifier({ authenticate: () => value });
       const c = connect(url);

@@ -4,21 +4,27 @@ import { ChangefeedError, ErrorCode, toError } from '../errors.js';
 import type { HubContext } from './context.js';
 
 /** Who a request is, or why it has no user. */
-export type Authentication = { ok: true; user: unknown } | { ok: false; reason: 'unauthenticated' | 'failed' };
+export type Authentication =
+  { ok: true; user: unknown } | { ok: false; reason: 'unauthenticated' | 'failed' };
 
 /**
  * Runs `authenticate` for a WebSocket upgrade or an SSE request. Fails closed: when `authenticate`
  * is given, any falsy result (null, undefined, false, 0, '') refuses, so one written as
  * `users.get(token)` does not let a bad token in. A throw is reported to `onError`.
  */
-export async function authenticateRequest(req: IncomingMessage, ctx: HubContext): Promise<Authentication> {
+export async function authenticateRequest(
+  req: IncomingMessage,
+  ctx: HubContext,
+): Promise<Authentication> {
   const authenticate = ctx.options.authenticate;
   if (authenticate === undefined) return { ok: true, user: undefined };
   let user: unknown;
   try {
     user = await authenticate(req);
   } catch (e) {
-    ctx.options.onError(new ChangefeedError(ErrorCode.AuthenticateFailed, 'authenticate() failed', { cause: e }));
+    ctx.options.onError(
+      new ChangefeedError(ErrorCode.AuthenticateFailed, 'authenticate() failed', { cause: e }),
+    );
     return { ok: false, reason: 'failed' };
   }
   if (!user) {
@@ -53,7 +59,11 @@ export function authorizeCollections(
   const answers = collections.map((c): unknown => {
     try {
       const v = authorize(user, c, ids);
-      if (v !== null && typeof v === 'object' && typeof (v as Promise<boolean>).then === 'function') {
+      if (
+        v !== null &&
+        typeof v === 'object' &&
+        typeof (v as Promise<boolean>).then === 'function'
+      ) {
         async = true;
         return Promise.resolve(v).catch((e: unknown) => toError(e));
       }
@@ -72,7 +82,11 @@ function tally(ctx: HubContext, collections: string[], answers: unknown[]): Verd
     const v = answers[i];
     if (v instanceof Error) {
       verdicts.failed.push(c);
-      ctx.options.onError(new ChangefeedError(ErrorCode.AuthorizeFailed, `authorize() failed for "${c}"`, { cause: v }));
+      ctx.options.onError(
+        new ChangefeedError(ErrorCode.AuthorizeFailed, `authorize() failed for "${c}"`, {
+          cause: v,
+        }),
+      );
     } else if (v === true) verdicts.allowed.push(c);
     else verdicts.denied.push(c);
   });

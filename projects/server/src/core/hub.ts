@@ -69,7 +69,15 @@ export class Hub {
     validateNotification(n);
     const seq = ++this.head;
     // Serialised at fan-out, once, off the caller's path (see json()).
-    const entry: Entry = { seq, collection: n.collection, id: idKey(n.id), json: undefined, n, frame: undefined, at: 0 };
+    const entry: Entry = {
+      seq,
+      collection: n.collection,
+      id: idKey(n.id),
+      json: undefined,
+      n,
+      frame: undefined,
+      at: 0,
+    };
     this.ring.push(entry);
     this.metrics.notifications++;
     this.enqueue(entry);
@@ -94,8 +102,18 @@ export class Hub {
         e.json = encodeFrame({ ...n, seq: e.seq });
       }
     } catch (err) {
-      this.onError(new ChangefeedTypeError(ErrorCode.InvalidNotification, `notify(): seq ${e.seq} of "${e.collection}" is not serialisable as JSON (${(err as Error).message}); sent without its other fields`));
-      e.json = encodeFrame({ collection: n.collection, ...(typeof n.op === 'string' ? { op: n.op } : {}), ...(n.id !== undefined ? { id: n.id } : {}), seq: e.seq });
+      this.onError(
+        new ChangefeedTypeError(
+          ErrorCode.InvalidNotification,
+          `notify(): seq ${e.seq} of "${e.collection}" is not serialisable as JSON (${(err as Error).message}); sent without its other fields`,
+        ),
+      );
+      e.json = encodeFrame({
+        collection: n.collection,
+        ...(typeof n.op === 'string' ? { op: n.op } : {}),
+        ...(n.id !== undefined ? { id: n.id } : {}),
+        seq: e.seq,
+      });
     }
     return e.json;
   }
@@ -169,7 +187,11 @@ export class Hub {
 
   private expire(now: number): void {
     const limit = now - this.retention.ms;
-    for (let first = this.ring.first(); first && first.at !== 0 && first.at < limit; first = this.ring.first()) {
+    for (
+      let first = this.ring.first();
+      first && first.at !== 0 && first.at < limit;
+      first = this.ring.first()
+    ) {
       this.ring.shift();
     }
   }

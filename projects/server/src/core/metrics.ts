@@ -72,7 +72,8 @@ const DERIVED: readonly MetricName[] = ['head', 'buffered'] satisfies Derived[];
 
 export function createCounters(): Counters {
   const m = {} as Counters;
-  for (const key of Object.keys(HELP) as MetricName[]) if (!DERIVED.includes(key)) m[key as keyof Counters] = 0;
+  for (const key of Object.keys(HELP) as MetricName[])
+    if (!DERIVED.includes(key)) m[key as keyof Counters] = 0;
   return m;
 }
 

@@ -4,7 +4,7 @@ import { connect, startNotifier, useCleanup } from '../testing/helpers.js';
 describe('checkOrigin', () => {
   useCleanup();
 
-  it('refuses a DNS-rebinding shape (Origin and Host both the attacker\'s name) without origins, saying how to fix it', async () => {
+  it("refuses a DNS-rebinding shape (Origin and Host both the attacker's name) without origins, saying how to fix it", async () => {
     const errors: { code?: string; message: string }[] = [];
     const { url, http } = await startNotifier({ onError: (e) => errors.push(e) });
     const rebound = { host: 'evil.example:80', origin: 'http://evil.example:80' };
@@ -15,12 +15,16 @@ describe('checkOrigin', () => {
     const sse = await new Promise<{ status: number; body: string }>((resolve) =>
       get(`${http}/events?collections=a`, { headers: rebound }, (res) => {
         let body = '';
-        res.on('data', (d) => (body += d)).on('end', () => resolve({ status: res.statusCode!, body }));
+        res
+          .on('data', (d) => (body += d))
+          .on('end', () => resolve({ status: res.statusCode!, body }));
       }),
     );
     expect(sse.status).toBe(403);
     expect(sse.body).toContain('origins');
-    expect(errors.map((e) => e.code)).withContext('reported once per notifier').toEqual(['ERR_CHANGEFEED_ORIGINS_REQUIRED']);
+    expect(errors.map((e) => e.code))
+      .withContext('reported once per notifier')
+      .toEqual(['ERR_CHANGEFEED_ORIGINS_REQUIRED']);
     expect(errors[0].message).toContain('Set options.origins');
   });
 
@@ -31,7 +35,9 @@ describe('checkOrigin', () => {
       await c.next('welcome');
     }
     const listed = await startNotifier({ origins: ['https://app.example.com'] });
-    const c = connect(listed.url, { headers: { host: 'api.example.com', origin: 'https://app.example.com' } });
+    const c = connect(listed.url, {
+      headers: { host: 'api.example.com', origin: 'https://app.example.com' },
+    });
     await c.next('welcome');
   });
 });

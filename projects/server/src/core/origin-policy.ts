@@ -34,7 +34,8 @@ export function checkOrigin(req: IncomingMessage, ctx: HubContext): true | strin
   const { origins } = ctx.options;
   const origin = req.headers.origin;
   if (origins === '*') return true;
-  if (origins !== 'same-origin') return origin === undefined || origins.has(origin.toLowerCase()) ? true : 'origin not allowed';
+  if (origins !== 'same-origin')
+    return origin === undefined || origins.has(origin.toLowerCase()) ? true : 'origin not allowed';
   const host = (req.headers.host ?? '').toLowerCase();
   const hostname = hostnameOf(host);
   if (hostname === undefined || !isLoopbackOrIp(hostname)) {

@@ -16,7 +16,10 @@ export class RateLimiter {
   /** Takes one token; false when the bucket is empty. */
   take(): boolean {
     const now = Date.now();
-    this.tokens = Math.min(this.commands, this.tokens + ((now - this.refilledAt) * this.commands) / this.perMs);
+    this.tokens = Math.min(
+      this.commands,
+      this.tokens + ((now - this.refilledAt) * this.commands) / this.perMs,
+    );
     this.refilledAt = now;
     if (this.tokens < 1) return false;
     this.tokens--;

@@ -91,6 +91,10 @@ export class Subscriptions {
   /** Does the entry match and come after the subscription went live (live delivery)? */
   wants(e: Entry): boolean {
     const sub = this.map.get(e.collection);
-    return sub !== undefined && e.seq > sub.since && (sub.whole > 0 || e.id === undefined || sub.ids.has(e.id));
+    return (
+      sub !== undefined &&
+      e.seq > sub.since &&
+      (sub.whole > 0 || e.id === undefined || sub.ids.has(e.id))
+    );
   }
 }

@@ -10,19 +10,28 @@ function invalid(message: string): never {
  * bad one fails loudly at the call site instead of reaching clients as a malformed frame.
  */
 export function validateNotification(n: unknown): asserts n is Notification {
-  if (n === null || typeof n !== 'object' || Array.isArray(n)) invalid('expected an object like { collection, op?, id? }');
+  if (n === null || typeof n !== 'object' || Array.isArray(n))
+    invalid('expected an object like { collection, op?, id? }');
   const o = n as Record<string, unknown>;
   const c = o['collection'];
   if (typeof c !== 'string' || c.length === 0 || c.length > Limits.collectionLength) {
-    invalid(`"collection" must be a non-empty string of at most ${Limits.collectionLength} characters`);
+    invalid(
+      `"collection" must be a non-empty string of at most ${Limits.collectionLength} characters`,
+    );
   }
   const op = o['op'];
   if (op !== undefined && typeof op !== 'string') invalid('"op" must be a string when present');
   const id = o['id'];
-  if (id !== undefined && !(typeof id === 'string' ? id.length <= Limits.idLength : typeof id === 'number' && Number.isFinite(id))) {
+  if (
+    id !== undefined &&
+    !(typeof id === 'string'
+      ? id.length <= Limits.idLength
+      : typeof id === 'number' && Number.isFinite(id))
+  ) {
     invalid(`"id" must be a finite number or a string of at most ${Limits.idLength} characters`);
   }
-  if ('type' in o && typeof o['type'] === 'string' && !('collection' in o)) invalid('control frames cannot be notified');
+  if ('type' in o && typeof o['type'] === 'string' && !('collection' in o))
+    invalid('control frames cannot be notified');
 }
 
 /** Ids match across types: a trigger may send 7 where a client subscribed "7". */

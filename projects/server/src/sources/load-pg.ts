@@ -12,7 +12,11 @@ export async function loadPg(): Promise<Pg> {
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new ChangefeedError(ErrorCode.MissingPeer, 'postgresSource() needs the "pg" package: npm install pg', { cause: e });
+      throw new ChangefeedError(
+        ErrorCode.MissingPeer,
+        'postgresSource() needs the "pg" package: npm install pg',
+        { cause: e },
+      );
     }
     throw e;
   }

@@ -18,7 +18,10 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function ident(value: unknown, what: string): string {
   if (typeof value !== 'string' || !IDENT.test(value) || value.length > PG_MAX_IDENTIFIER) {
-    throw new ChangefeedTypeError(ErrorCode.InvalidOption, `notifyTriggerSql(): ${what} must be an identifier (letters, digits, _; at most ${PG_MAX_IDENTIFIER} characters), got ${JSON.stringify(value)}`);
+    throw new ChangefeedTypeError(
+      ErrorCode.InvalidOption,
+      `notifyTriggerSql(): ${what} must be an identifier (letters, digits, _; at most ${PG_MAX_IDENTIFIER} characters), got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -31,7 +34,10 @@ function ident(value: unknown, what: string): string {
  */
 export function notifyTriggerSql(options: NotifyTriggerOptions): string {
   if (!options || typeof options.table !== 'string') {
-    throw new ChangefeedTypeError(ErrorCode.InvalidOption, 'notifyTriggerSql(): options.table is required');
+    throw new ChangefeedTypeError(
+      ErrorCode.InvalidOption,
+      'notifyTriggerSql(): options.table is required',
+    );
   }
   const parts = options.table.split('.');
   if (parts.length > 2) ident(options.table, 'table');
@@ -39,8 +45,15 @@ export function notifyTriggerSql(options: NotifyTriggerOptions): string {
   const table = parts.map((p) => `"${p}"`).join('.');
   const bare = parts[parts.length - 1];
   const collection = options.collection ?? bare;
-  if (typeof collection !== 'string' || collection.length === 0 || collection.length > Limits.collectionLength) {
-    throw new ChangefeedTypeError(ErrorCode.InvalidOption, `notifyTriggerSql(): collection must be a non-empty string of at most ${Limits.collectionLength} characters`);
+  if (
+    typeof collection !== 'string' ||
+    collection.length === 0 ||
+    collection.length > Limits.collectionLength
+  ) {
+    throw new ChangefeedTypeError(
+      ErrorCode.InvalidOption,
+      `notifyTriggerSql(): collection must be a non-empty string of at most ${Limits.collectionLength} characters`,
+    );
   }
   const channel = checkChannel(options.channel ?? DEFAULT_CHANNEL, 'notifyTriggerSql()');
   const id = `"${ident(options.idColumn ?? 'id', 'idColumn')}"`;

@@ -6,7 +6,10 @@ import { ChangefeedError, ChangefeedTypeError, ErrorCode } from '../errors.js';
  * Turns a NOTIFY payload into a notification: the trigger's JSON `{collection, op, id}`, or a
  * bare collection name (`NOTIFY changefeed, 'forums'`). Anything else is reported, not dropped silently.
  */
-export function parsePayload(payload: string | undefined, channel: string): Notification | ChangefeedError {
+export function parsePayload(
+  payload: string | undefined,
+  channel: string,
+): Notification | ChangefeedError {
   const text = payload ?? '';
   if (text.startsWith('{')) {
     try {
@@ -17,12 +20,19 @@ export function parsePayload(payload: string | undefined, channel: string): Noti
   } else if (/^[^\s{}[\]"]{1,256}$/.test(text)) {
     return { collection: text };
   }
-  return new ChangefeedError(ErrorCode.SourcePayload, `channel "${channel}" carried a payload that is not a notification: ${JSON.stringify(text.slice(0, 200))}`);
+  return new ChangefeedError(
+    ErrorCode.SourcePayload,
+    `channel "${channel}" carried a payload that is not a notification: ${JSON.stringify(text.slice(0, 200))}`,
+  );
 }
 
 /** Channel names go into LISTEN unquoted-safe: a plain identifier. */
 export function checkChannel(channel: unknown, where: string): string {
-  if (typeof channel !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(channel) || channel.length > PG_MAX_IDENTIFIER) {
+  if (
+    typeof channel !== 'string' ||
+    !/^[A-Za-z_][A-Za-z0-9_]*$/.test(channel) ||
+    channel.length > PG_MAX_IDENTIFIER
+  ) {
     throw new ChangefeedTypeError(
       ErrorCode.InvalidOption,
       `${where}: channel must be an identifier (letters, digits, _; at most ${PG_MAX_IDENTIFIER} characters), got ${JSON.stringify(channel)}`,

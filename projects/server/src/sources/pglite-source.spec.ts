@@ -21,11 +21,16 @@ describe('pgliteSource', () => {
   afterAll(() => db.close());
 
   it('turns trigger notifications of an in-process PGlite into deliveries', async () => {
-    await db.exec('CREATE TABLE forums (id serial PRIMARY KEY, title text); CREATE TABLE plain (id int)');
+    await db.exec(
+      'CREATE TABLE forums (id serial PRIMARY KEY, title text); CREATE TABLE plain (id int)',
+    );
     await installNotifyTrigger(db, { table: 'forums' });
     await installNotifyTrigger(db, { table: 'forums' }); // idempotent
     const errors: string[] = [];
-    const { url, notifier } = await startNotifier({ sources: [pgliteSource({ db })], onError: (e) => errors.push(e.code!) });
+    const { url, notifier } = await startNotifier({
+      sources: [pgliteSource({ db })],
+      onError: (e) => errors.push(e.code!),
+    });
     const c = await subscribed(url, ['forums']);
     await db.query("INSERT INTO forums (title) VALUES ('a'), ('b')");
     await db.query("UPDATE forums SET title = 'c' WHERE id = 1");
@@ -35,7 +40,13 @@ describe('pgliteSource', () => {
     await db.query(`NOTIFY changefeed, '{"broken'`);
     await c.waitNotifications(7);
     expect(c.notifications.map(({ op, id }) => `${op}:${id}`)).toEqual([
-      'insert:1', 'insert:2', 'update:1', 'delete:2', 'update:10', 'delete:1', 'undefined:undefined',
+      'insert:1',
+      'insert:2',
+      'update:1',
+      'delete:2',
+      'update:10',
+      'delete:1',
+      'undefined:undefined',
     ]);
     expect(c.seqs()).toEqual([1, 2, 3, 4, 5, 6, 7]);
     await waitFor(() => errors.length === 1, 'the broken payload to be reported');
@@ -77,7 +88,13 @@ describe('pgliteSource', () => {
   });
 
   it('validates its options', () => {
-    expect(() => pgliteSource({} as never)).toThrowError(TypeError, '@changefeed/server: pgliteSource(): options.db must be a PGlite instance');
-    expect(() => pgliteSource({ db, channel: 'bad channel' })).toThrowError(TypeError, /channel must be an identifier/);
+    expect(() => pgliteSource({} as never)).toThrowError(
+      TypeError,
+      '@changefeed/server: pgliteSource(): options.db must be a PGlite instance',
+    );
+    expect(() => pgliteSource({ db, channel: 'bad channel' })).toThrowError(
+      TypeError,
+      /channel must be an identifier/,
+    );
   });
 });

@@ -26,7 +26,10 @@ export interface PgliteSourceOptions {
  */
 export function pgliteSource(options: PgliteSourceOptions): Source {
   if (!options || typeof options.db?.listen !== 'function') {
-    throw new ChangefeedTypeError(ErrorCode.InvalidOption, 'pgliteSource(): options.db must be a PGlite instance');
+    throw new ChangefeedTypeError(
+      ErrorCode.InvalidOption,
+      'pgliteSource(): options.db must be a PGlite instance',
+    );
   }
   const channel = checkChannel(options.channel ?? DEFAULT_CHANNEL, 'pgliteSource()');
   let unlisten: (() => Promise<void>) | undefined;

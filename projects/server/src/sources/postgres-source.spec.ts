@@ -30,7 +30,9 @@ describe('postgresSource (real Postgres)', () => {
     try {
       await admin.connect();
     } catch (e) {
-      throw new Error(`Postgres at ${URL} is unreachable (${(e as Error).message}); these specs need it${process.env['CI'] === 'true' ? ' (CI=true)' : ''}`);
+      throw new Error(
+        `Postgres at ${URL} is unreachable (${(e as Error).message}); these specs need it${process.env['CI'] === 'true' ? ' (CI=true)' : ''}`,
+      );
     }
     await admin.query(`CREATE TABLE "${TABLE}" (id serial PRIMARY KEY, title text)`);
     await installNotifyTrigger(admin, { table: TABLE, collection: 'items', channel: CHANNEL });
@@ -38,12 +40,20 @@ describe('postgresSource (real Postgres)', () => {
 
   afterAll(async () => {
     jasmine.DEFAULT_TIMEOUT_INTERVAL = timeout;
-    await admin.query(`DROP TABLE IF EXISTS "${TABLE}"; DROP FUNCTION IF EXISTS "changefeed_notify_${TABLE}"()`).catch(() => {});
+    await admin
+      .query(
+        `DROP TABLE IF EXISTS "${TABLE}"; DROP FUNCTION IF EXISTS "changefeed_notify_${TABLE}"()`,
+      )
+      .catch(() => {});
     await admin.end().catch(() => {});
   });
 
   function source(app: string) {
-    return postgresSource({ client: { connectionString: URL, application_name: app }, channel: CHANNEL, probeInterval: 500 });
+    return postgresSource({
+      client: { connectionString: URL, application_name: app },
+      channel: CHANNEL,
+      probeInterval: 500,
+    });
   }
 
   it('is reachable (fails, not skips, without Postgres)', async () => {
@@ -58,10 +68,15 @@ describe('postgresSource (real Postgres)', () => {
     expect(a.notifier.epoch).not.toBe(b.notifier.epoch);
     const ca = await subscribed(a.url, ['items']);
     const cb = await subscribed(b.url, ['items']);
-    const { rows } = await admin.query(`INSERT INTO "${TABLE}" (title) VALUES ('hello') RETURNING id`);
+    const { rows } = await admin.query(
+      `INSERT INTO "${TABLE}" (title) VALUES ('hello') RETURNING id`,
+    );
     await ca.waitNotifications(1);
     await cb.waitNotifications(1);
-    for (const c of [ca, cb]) expect(c.notifications[0]).toEqual(jasmine.objectContaining({ collection: 'items', op: 'insert', id: rows[0].id }));
+    for (const c of [ca, cb])
+      expect(c.notifications[0]).toEqual(
+        jasmine.objectContaining({ collection: 'items', op: 'insert', id: rows[0].id }),
+      );
     await admin.query(`DELETE FROM "${TABLE}" WHERE id = $1`, [rows[0].id]);
     await ca.waitNotifications(2);
     expect(ca.notifications[1]).toEqual(jasmine.objectContaining({ op: 'delete', id: rows[0].id }));
@@ -70,11 +85,17 @@ describe('postgresSource (real Postgres)', () => {
   it('reconnects after the LISTEN connection is killed and resets every client', async () => {
     const app = `cf_kill_${RUN}`;
     const errors: string[] = [];
-    const { url, notifier } = await startNotifier({ sources: [source(app)], onError: (e) => errors.push(e.code!) });
+    const { url, notifier } = await startNotifier({
+      sources: [source(app)],
+      onError: (e) => errors.push(e.code!),
+    });
     const c = await subscribed(url, ['items', 'other']);
     await admin.query(`INSERT INTO "${TABLE}" (title) VALUES ('before')`);
     await c.waitNotifications(1);
-    const killed = await admin.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1', [app]);
+    const killed = await admin.query(
+      'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1',
+      [app],
+    );
     expect(killed.rows).toEqual([{ ok: true }]);
     expect(await c.next('reset')).toEqual({ type: 'reset', collections: ['items', 'other'] });
     expect(errors).toContain('ERR_CHANGEFEED_SOURCE_CONNECTION');
@@ -86,7 +107,9 @@ describe('postgresSource (real Postgres)', () => {
     await waitFor(() => notifier.metrics().sourceResets >= 2, 'the reconnect');
     await admin.query(`INSERT INTO "${TABLE}" (title) VALUES ('after')`);
     await c.waitNotifications(2);
-    expect(c.notifications[1]).toEqual(jasmine.objectContaining({ collection: 'items', op: 'insert' }));
+    expect(c.notifications[1]).toEqual(
+      jasmine.objectContaining({ collection: 'items', op: 'insert' }),
+    );
   });
 
   it('notices a half-open LISTEN connection with its health probe, reconnects and resets', async () => {
@@ -97,7 +120,10 @@ describe('postgresSource (real Postgres)', () => {
     const links: net.Socket[] = [];
     const proxy = net.createServer((down) => {
       const up = net.connect(Number(target.port || 5432), target.hostname);
-      for (const [from, to] of [[down, up], [up, down]] as const) {
+      for (const [from, to] of [
+        [down, up],
+        [up, down],
+      ] as const) {
         from.on('error', () => to.destroy());
         from.on('data', (chunk) => {
           if (!frozen.has(down)) to.write(chunk);
@@ -111,19 +137,29 @@ describe('postgresSource (real Postgres)', () => {
     try {
       const errors: string[] = [];
       const { url, notifier } = await startNotifier({
-        sources: [postgresSource({ connectionString: proxied.href, channel: CHANNEL, probeInterval: 100, probeTimeout: 300 })],
+        sources: [
+          postgresSource({
+            connectionString: proxied.href,
+            channel: CHANNEL,
+            probeInterval: 100,
+            probeTimeout: 300,
+          }),
+        ],
         onError: (e) => errors.push(e.message),
       });
       const c = await subscribed(url, ['items']);
       const resetsBefore = notifier.metrics().sourceResets;
       // Freeze every connection open now: the LISTEN connection stays up but hears nothing.
-      for (const socket of links) if (socket.remotePort !== Number(target.port || 5432)) frozen.add(socket);
+      for (const socket of links)
+        if (socket.remotePort !== Number(target.port || 5432)) frozen.add(socket);
       expect(await c.next('reset')).toEqual({ type: 'reset', collections: ['items'] });
       expect(errors.some((m) => m.includes('health probe got no answer in 300 ms'))).toBeTrue();
       await waitFor(() => notifier.metrics().sourceResets > resetsBefore, 'the new LISTEN');
       await admin.query(`INSERT INTO "${TABLE}" (title) VALUES ('after the freeze')`);
       await c.waitNotifications(1);
-      expect(c.notifications[0]).toEqual(jasmine.objectContaining({ collection: 'items', op: 'insert' }));
+      expect(c.notifications[0]).toEqual(
+        jasmine.objectContaining({ collection: 'items', op: 'insert' }),
+      );
     } finally {
       for (const socket of links) socket.destroy();
       await new Promise((resolve) => proxy.close(resolve));
@@ -131,7 +167,10 @@ describe('postgresSource (real Postgres)', () => {
   });
 
   it('keeps retrying an unreachable database, reporting each failure', async () => {
-    const s = postgresSource({ connectionString: 'postgres://postgres@127.0.0.1:1/test', channel: CHANNEL });
+    const s = postgresSource({
+      connectionString: 'postgres://postgres@127.0.0.1:1/test',
+      channel: CHANNEL,
+    });
     const errors: Error[] = [];
     void s.start({ notify: () => {}, reset: () => {}, error: (e) => errors.push(e) });
     await waitFor(() => errors.length >= 2, 'two connection errors');
@@ -164,7 +203,9 @@ describe('postgresSource (real Postgres)', () => {
     const notifier = createNotifier({
       port: 0,
       host: '127.0.0.1',
-      sources: [postgresSource({ connectionString: proxied.href, channel: CHANNEL, connectTimeout: 200 })],
+      sources: [
+        postgresSource({ connectionString: proxied.href, channel: CHANNEL, connectTimeout: 200 }),
+      ],
       onError: (e) => errors.push(e),
     });
     onCleanup(() => notifier.close());
@@ -183,7 +224,9 @@ describe('postgresSource (real Postgres)', () => {
   });
 
   it('rejects ready with ERR_CHANGEFEED_MISSING_PEER, without retrying, when pg cannot be imported', async () => {
-    const child = new ChildNotifier({ postgres: { connectionString: URL, channel: CHANNEL } }, ['pg']);
+    const child = new ChildNotifier({ postgres: { connectionString: URL, channel: CHANNEL } }, [
+      'pg',
+    ]);
     onCleanup(() => child.close());
     const failure = await child.ready().then(
       () => undefined,
@@ -191,14 +234,31 @@ describe('postgresSource (real Postgres)', () => {
     );
     expect(failure?.code).toBe('ERR_CHANGEFEED_MISSING_PEER');
     expect(failure?.message).toContain('npm install pg');
-    expect(child.errors.map((e) => e.code)).withContext('reported once, never as a connection to retry').toEqual(['ERR_CHANGEFEED_MISSING_PEER']);
+    expect(child.errors.map((e) => e.code))
+      .withContext('reported once, never as a connection to retry')
+      .toEqual(['ERR_CHANGEFEED_MISSING_PEER']);
   });
 
   it('validates its options', () => {
-    expect(() => postgresSource({ connectionString: URL, client: {} })).toThrowError(TypeError, '@changefeed/server: postgresSource(): give at most one of connectionString and client');
-    expect(() => postgresSource({ channel: 'drop table' })).toThrowError(TypeError, /channel must be an identifier/);
-    expect(() => postgresSource({ probeInterval: -1 })).toThrowError(TypeError, /probeInterval must be an integer/);
-    expect(() => postgresSource({ probeTimeout: 0 })).toThrowError(TypeError, /probeTimeout must be an integer > 0/);
-    expect(() => postgresSource({ connectTimeout: 0 })).toThrowError(TypeError, /connectTimeout must be an integer > 0/);
+    expect(() => postgresSource({ connectionString: URL, client: {} })).toThrowError(
+      TypeError,
+      '@changefeed/server: postgresSource(): give at most one of connectionString and client',
+    );
+    expect(() => postgresSource({ channel: 'drop table' })).toThrowError(
+      TypeError,
+      /channel must be an identifier/,
+    );
+    expect(() => postgresSource({ probeInterval: -1 })).toThrowError(
+      TypeError,
+      /probeInterval must be an integer/,
+    );
+    expect(() => postgresSource({ probeTimeout: 0 })).toThrowError(
+      TypeError,
+      /probeTimeout must be an integer > 0/,
+    );
+    expect(() => postgresSource({ connectTimeout: 0 })).toThrowError(
+      TypeError,
+      /connectTimeout must be an integer > 0/,
+    );
   });
 });

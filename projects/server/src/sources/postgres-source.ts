@@ -43,18 +43,25 @@ export function postgresSource(options: PostgresSourceOptions = {}): Source {
   const invalid = (m: string): never => {
     throw new ChangefeedTypeError(ErrorCode.InvalidOption, `postgresSource(): ${m}`);
   };
-  if (options.connectionString !== undefined && options.client !== undefined) invalid('give at most one of connectionString and client');
-  if (options.connectionString !== undefined && typeof options.connectionString !== 'string') invalid('connectionString must be a string');
+  if (options.connectionString !== undefined && options.client !== undefined)
+    invalid('give at most one of connectionString and client');
+  if (options.connectionString !== undefined && typeof options.connectionString !== 'string')
+    invalid('connectionString must be a string');
   const channel = checkChannel(options.channel ?? DEFAULT_CHANNEL, 'postgresSource()');
   const probeInterval = options.probeInterval ?? PG_PROBE_INTERVAL_MS;
-  if (!Number.isSafeInteger(probeInterval) || probeInterval < 0) invalid('probeInterval must be an integer ≥ 0 (ms)');
+  if (!Number.isSafeInteger(probeInterval) || probeInterval < 0)
+    invalid('probeInterval must be an integer ≥ 0 (ms)');
   const probeTimeout = options.probeTimeout ?? PG_PROBE_TIMEOUT_MS;
-  if (!Number.isSafeInteger(probeTimeout) || probeTimeout <= 0) invalid('probeTimeout must be an integer > 0 (ms)');
+  if (!Number.isSafeInteger(probeTimeout) || probeTimeout <= 0)
+    invalid('probeTimeout must be an integer > 0 (ms)');
   const connectTimeout = options.connectTimeout ?? PG_CONNECT_TIMEOUT_MS;
-  if (!Number.isSafeInteger(connectTimeout) || connectTimeout <= 0) invalid('connectTimeout must be an integer > 0 (ms)');
+  if (!Number.isSafeInteger(connectTimeout) || connectTimeout <= 0)
+    invalid('connectTimeout must be an integer > 0 (ms)');
   const config: ClientConfig = {
     application_name: 'changefeed-listener',
-    ...(options.connectionString !== undefined ? { connectionString: options.connectionString } : options.client),
+    ...(options.connectionString !== undefined
+      ? { connectionString: options.connectionString }
+      : options.client),
     keepAlive: true,
   };
 
@@ -79,10 +86,16 @@ export function postgresSource(options: PostgresSourceOptions = {}): Source {
     });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer to connect and LISTEN in ${connectTimeout} ms`)), connectTimeout);
+      timer = setTimeout(
+        () => reject(new Error(`no answer to connect and LISTEN in ${connectTimeout} ms`)),
+        connectTimeout,
+      );
     });
     try {
-      await Promise.race([client.connect().then(() => client.query(`LISTEN "${channel}"`)), timeout]);
+      await Promise.race([
+        client.connect().then(() => client.query(`LISTEN "${channel}"`)),
+        timeout,
+      ]);
     } catch (e) {
       destroy(client);
       throw e;
@@ -103,21 +116,30 @@ export function postgresSource(options: PostgresSourceOptions = {}): Source {
   function destroy(client: Client): void {
     client.end().catch(() => {});
     // end() waits for the server; a half-open socket never answers.
-    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    (
+      client as unknown as { connection?: { stream?: { destroy(): void } } }
+    ).connection?.stream?.destroy();
   }
 
   function lost(client: Client, e: Error): void {
     if (client !== current || stopped) return;
     current = undefined;
     clearInterval(probeTimer);
-    sink.error(new ChangefeedError(ErrorCode.SourceConnection, `LISTEN connection lost (${e.message}); reconnecting`, { cause: e }));
+    sink.error(
+      new ChangefeedError(
+        ErrorCode.SourceConnection,
+        `LISTEN connection lost (${e.message}); reconnecting`,
+        { cause: e },
+      ),
+    );
     destroy(client);
     schedule();
   }
 
   function schedule(): void {
     if (stopped) return;
-    const delay = Math.random() * Math.min(PG_RECONNECT_MAX_MS, PG_RECONNECT_MIN_MS * 2 ** attempt++);
+    const delay =
+      Math.random() * Math.min(PG_RECONNECT_MAX_MS, PG_RECONNECT_MIN_MS * 2 ** attempt++);
     retryTimer = setTimeout(tryConnect, delay);
   }
 
@@ -129,7 +151,13 @@ export function postgresSource(options: PostgresSourceOptions = {}): Source {
         firstUp = undefined;
         return;
       }
-      sink.error(new ChangefeedError(ErrorCode.SourceConnection, `cannot LISTEN on "${channel}": ${toError(e).message}; retrying`, { cause: e }));
+      sink.error(
+        new ChangefeedError(
+          ErrorCode.SourceConnection,
+          `cannot LISTEN on "${channel}": ${toError(e).message}; retrying`,
+          { cause: e },
+        ),
+      );
       schedule();
     });
   }
@@ -140,7 +168,10 @@ export function postgresSource(options: PostgresSourceOptions = {}): Source {
     probing = true;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`health probe got no answer in ${probeTimeout} ms`)), probeTimeout);
+      timer = setTimeout(
+        () => reject(new Error(`health probe got no answer in ${probeTimeout} ms`)),
+        probeTimeout,
+      );
     });
     Promise.race([client.query('SELECT 1'), timeout])
       .catch((e) => lost(client, toError(e)))

@@ -23,14 +23,17 @@ async function open(url: string, headers: Record<string, string> = {}) {
           if (done) break;
           state.text += decoder.decode(value, { stream: true });
           const blocks = state.text.split('\n\n');
-          state.events = blocks.slice(0, -1).map((b) => {
-            const e: SseEvent = {};
-            for (const line of b.split('\n')) {
-              const m = /^(id|event|data): (.*)$/.exec(line);
-              if (m) e[m[1] as keyof SseEvent] = m[2];
-            }
-            return e;
-          }).filter((e) => e.data !== undefined);
+          state.events = blocks
+            .slice(0, -1)
+            .map((b) => {
+              const e: SseEvent = {};
+              for (const line of b.split('\n')) {
+                const m = /^(id|event|data): (.*)$/.exec(line);
+                if (m) e[m[1] as keyof SseEvent] = m[2];
+              }
+              return e;
+            })
+            .filter((e) => e.data !== undefined);
         }
       } catch {
         // aborted
@@ -57,7 +60,12 @@ describe('SSE endpoint', () => {
     notifier.notify({ collection: 'forums', id: 1 });
     notifier.notify({ collection: 'other', id: 2 });
     notifier.notify({ collection: 'containers', id: 3 });
-    await waitFor(() => s.events.length === 2, 'two events', 5000, () => s.text);
+    await waitFor(
+      () => s.events.length === 2,
+      'two events',
+      5000,
+      () => s.text,
+    );
     expect(s.events).toEqual([
       { id: `${notifier.epoch}:1`, data: '{"collection":"forums","id":1,"seq":1}' },
       { id: `${notifier.epoch}:3`, data: '{"collection":"containers","id":3,"seq":3}' },
@@ -68,8 +76,15 @@ describe('SSE endpoint', () => {
   it('replays after Last-Event-ID in the same epoch', async () => {
     const { http, notifier } = await startNotifier();
     for (let i = 0; i < 6; i++) notifier.notify({ collection: i % 2 ? 'a' : 'b', id: i });
-    const s = await open(`${http}/events?collections=a`, { 'Last-Event-ID': `${notifier.epoch}:2` });
-    await waitFor(() => s.events.length === 2, 'replayed events', 5000, () => s.text);
+    const s = await open(`${http}/events?collections=a`, {
+      'Last-Event-ID': `${notifier.epoch}:2`,
+    });
+    await waitFor(
+      () => s.events.length === 2,
+      'replayed events',
+      5000,
+      () => s.text,
+    );
     expect(s.events.map((e) => e.id)).toEqual([`${notifier.epoch}:4`, `${notifier.epoch}:6`]);
     expect(s.text).not.toContain('event: reset');
     notifier.notify({ collection: 'a' });
@@ -82,14 +97,24 @@ describe('SSE endpoint', () => {
     for (let i = 0; i < 5; i++) notifier.notify({ collection: 'a' });
     for (const id of ['other:1', 'garbage', `${notifier.epoch}:1`]) {
       const s = await open(`${http}/events?collections=a,b`, { 'Last-Event-ID': id });
-      await waitFor(() => s.events.length === 1, `reset for ${id}`, 5000, () => s.text);
-      expect(s.events[0]).toEqual({ event: 'reset', data: '{"type":"reset","collections":["a","b"]}' });
+      await waitFor(
+        () => s.events.length === 1,
+        `reset for ${id}`,
+        5000,
+        () => s.text,
+      );
+      expect(s.events[0]).toEqual({
+        event: 'reset',
+        data: '{"type":"reset","collections":["a","b"]}',
+      });
     }
   });
 
   it('forwards a source reset as event: reset', async () => {
     let sink!: import('../sources/source.js').SourceSink;
-    const { http, notifier } = await startNotifier({ sources: [{ start: async (x) => void (sink = x), stop: async () => {} }] });
+    const { http, notifier } = await startNotifier({
+      sources: [{ start: async (x) => void (sink = x), stop: async () => {} }],
+    });
     const s = await open(`${http}/events?collections=a`);
     await waitFor(() => notifier.metrics().sseConnections === 1, 'stream registered');
     sink.reset();
@@ -99,7 +124,13 @@ describe('SSE endpoint', () => {
 
   it('answers a bad query with 400', async () => {
     const { http } = await startNotifier();
-    for (const q of ['', '?collections=', '?collections=a,,b', `?collections=${'x'.repeat(300)}`, `?collections=${Array.from({ length: 1001 }, (_, i) => i).join(',')}`]) {
+    for (const q of [
+      '',
+      '?collections=',
+      '?collections=a,,b',
+      `?collections=${'x'.repeat(300)}`,
+      `?collections=${Array.from({ length: 1001 }, (_, i) => i).join(',')}`,
+    ]) {
       const s = await open(`${http}/events${q}`);
       expect(s.res.status).withContext(q.slice(0, 40)).toBe(400);
       expect(s.text).toContain('collections');
@@ -112,7 +143,10 @@ describe('SSE endpoint', () => {
       authorize: (_u, c) => c !== 'secret',
     });
     const auth = { authorization: 'Bearer t' };
-    expect((await open(`${http}/events?collections=a`, { ...auth, origin: 'https://evil.example' })).res.status).toBe(403);
+    expect(
+      (await open(`${http}/events?collections=a`, { ...auth, origin: 'https://evil.example' })).res
+        .status,
+    ).toBe(403);
     expect((await open(`${http}/events?collections=a`)).res.status).toBe(401);
     const forbidden = await open(`${http}/events?collections=secret`, auth);
     expect(forbidden.res.status).toBe(403);
@@ -132,11 +166,21 @@ describe('SSE endpoint', () => {
   });
 
   it('answers per collection: refused ones named in event: error while the others stream', async () => {
-    const { http, notifier } = await startNotifier({ authorize: (_u, c) => (c === 'boom' ? Promise.reject(new Error('down')) : c !== 'secret'), onError: () => {} });
+    const { http, notifier } = await startNotifier({
+      authorize: (_u, c) => (c === 'boom' ? Promise.reject(new Error('down')) : c !== 'secret'),
+      onError: () => {},
+    });
     const s = await open(`${http}/events?collections=a,secret,boom`);
     expect(s.res.status).toBe(200);
-    await waitFor(() => s.events.length === 2, 'two error events', 5000, () => s.text);
-    expect(s.events.map((e) => [e.event, JSON.parse(e.data!).code, JSON.parse(e.data!).collections])).toEqual([
+    await waitFor(
+      () => s.events.length === 2,
+      'two error events',
+      5000,
+      () => s.text,
+    );
+    expect(
+      s.events.map((e) => [e.event, JSON.parse(e.data!).code, JSON.parse(e.data!).collections]),
+    ).toEqual([
       ['error', 'forbidden', ['secret']],
       ['error', 'internal', ['boom']],
     ]);
@@ -153,18 +197,27 @@ describe('SSE endpoint', () => {
     await waitFor(() => notifier.metrics().sseConnections === 1, 'stream registered');
     for (const id of [1, 7, 'x', 'y']) notifier.notify({ collection: 'p', id });
     notifier.notify({ collection: 'p' });
-    await waitFor(() => s.events.length === 3, 'matching rows and the whole-collection hint', 5000, () => s.text);
+    await waitFor(
+      () => s.events.length === 3,
+      'matching rows and the whole-collection hint',
+      5000,
+      () => s.text,
+    );
     expect(s.events.map((e) => JSON.parse(e.data!).id)).toEqual([7, 'x', undefined]);
     expect((await open(`${http}/events?collections=p&ids=`)).res.status).toBe(400);
   });
 
   it('gives credentials only to listed origins, never with origins: *', async () => {
     const any = await startNotifier({ origins: '*' });
-    const open1 = await open(`${any.http}/events?collections=a`, { origin: 'https://evil.example' });
+    const open1 = await open(`${any.http}/events?collections=a`, {
+      origin: 'https://evil.example',
+    });
     expect(open1.res.headers.get('access-control-allow-origin')).toBe('*');
     expect(open1.res.headers.get('access-control-allow-credentials')).toBeNull();
     const listed = await startNotifier({ origins: ['https://app.example'] });
-    const open2 = await open(`${listed.http}/events?collections=a`, { origin: 'https://app.example' });
+    const open2 = await open(`${listed.http}/events?collections=a`, {
+      origin: 'https://app.example',
+    });
     expect(open2.res.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(open2.res.headers.get('access-control-allow-credentials')).toBe('true');
   });
@@ -179,7 +232,10 @@ describe('SSE endpoint', () => {
   });
 
   it('drops a stream whose buffer makes no progress between heartbeats', async () => {
-    const { port, notifier } = await startNotifier({ heartbeat: 100, maxBuffered: 256 * 1024 * 1024 });
+    const { port, notifier } = await startNotifier({
+      heartbeat: 100,
+      maxBuffered: 256 * 1024 * 1024,
+    });
     const s = await rawGet(port, '/events?collections=a');
     s.pause();
     await waitFor(() => notifier.metrics().sseConnections === 1, 'stream registered');
@@ -189,7 +245,11 @@ describe('SSE endpoint', () => {
       for (let j = 0; j < 10; j++) notifier.notify({ collection: 'a', data });
       await new Promise((r) => setImmediate(r));
     }
-    await waitFor(() => notifier.metrics().drops === 1 && notifier.metrics().sseConnections === 0, 'the stuck stream to be dropped', 5000);
+    await waitFor(
+      () => notifier.metrics().drops === 1 && notifier.metrics().sseConnections === 0,
+      'the stuck stream to be dropped',
+      5000,
+    );
   });
 });
 

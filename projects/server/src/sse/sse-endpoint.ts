@@ -8,7 +8,10 @@ import { parseLastEventId, parseSseQuery } from './sse-query.js';
 import { SseStream } from './sse-stream.js';
 
 function reply(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
   res.end(`${message}\n`);
 }
 
@@ -21,7 +24,11 @@ function corsHeaders(origin: string | undefined, ctx: HubContext): Record<string
   const origins = ctx.options.origins;
   if (origin === undefined || origins === 'same-origin') return {};
   if (origins === '*') return { 'Access-Control-Allow-Origin': '*' };
-  return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' };
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Credentials': 'true',
+    Vary: 'Origin',
+  };
 }
 
 /**
@@ -30,7 +37,12 @@ function corsHeaders(origin: string | undefined, ctx: HubContext): Record<string
  * refuses are named in an `event: error` while the others stream; all refused → 403.
  * Resolves once the stream is set up or refused.
  */
-export async function serveSse(req: IncomingMessage, res: ServerResponse, ctx: HubContext, streams: Set<SseStream>): Promise<void> {
+export async function serveSse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HubContext,
+  streams: Set<SseStream>,
+): Promise<void> {
   const { metrics, hub } = ctx;
   const refuse = (status: number, message: string) => {
     metrics.refused++;
@@ -47,10 +59,20 @@ export async function serveSse(req: IncomingMessage, res: ServerResponse, ctx: H
   if ('error' in query) return refuse(400, query.error);
 
   const auth = await authenticateRequest(req, ctx);
-  if (!auth.ok) return auth.reason === 'failed' ? reply(res, 500, 'authentication failed') : reply(res, 401, 'unauthenticated');
-  const { allowed, denied, failed } = await authorizeCollections(ctx, auth.user, query.collections, query.ids);
+  if (!auth.ok)
+    return auth.reason === 'failed'
+      ? reply(res, 500, 'authentication failed')
+      : reply(res, 401, 'unauthenticated');
+  const { allowed, denied, failed } = await authorizeCollections(
+    ctx,
+    auth.user,
+    query.collections,
+    query.ids,
+  );
   if (allowed.length === 0) {
-    return denied.length > 0 ? reply(res, 403, `not authorized for: ${denied.join(', ')}`) : reply(res, 500, 'authorization failed');
+    return denied.length > 0
+      ? reply(res, 403, `not authorized for: ${denied.join(', ')}`)
+      : reply(res, 500, 'authorization failed');
   }
   if (res.destroyed || hub.closed) return;
 
@@ -67,11 +89,17 @@ export async function serveSse(req: IncomingMessage, res: ServerResponse, ctx: H
   streams.add(stream);
   void stream.closed.then(() => streams.delete(stream));
   let head = `retry: ${SSE_RETRY_MS}\n: changefeed\n\n`;
-  if (denied.length > 0) head += errorEvent('forbidden', 'not authorized for these collections', denied);
-  if (failed.length > 0) head += errorEvent('internal', 'authorization failed; try again later', failed);
+  if (denied.length > 0)
+    head += errorEvent('forbidden', 'not authorized for these collections', denied);
+  if (failed.length > 0)
+    head += errorEvent('internal', 'authorization failed; try again later', failed);
   stream.write(head);
   const header = req.headers['last-event-id'];
-  const last = parseLastEventId(Array.isArray(header) ? header[0] : (header ?? url.searchParams.get('lastEventId') ?? undefined));
+  const last = parseLastEventId(
+    Array.isArray(header)
+      ? header[0]
+      : (header ?? url.searchParams.get('lastEventId') ?? undefined),
+  );
   stream.resume(last.epoch, last.after);
 }
 

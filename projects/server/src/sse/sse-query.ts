@@ -14,17 +14,26 @@ function list(value: string): string[] {
  */
 export function parseSseQuery(params: URLSearchParams): SseQuery {
   const value = params.get('collections');
-  if (value === null) return { error: 'missing "collections" query parameter, e.g. ?collections=forums,containers' };
+  if (value === null)
+    return { error: 'missing "collections" query parameter, e.g. ?collections=forums,containers' };
   const collections = list(value);
   if (collections.some((c) => c.length === 0 || c.length > Limits.collectionLength)) {
-    return { error: `"collections" must be a comma-separated list of names of 1 to ${Limits.collectionLength} characters` };
+    return {
+      error: `"collections" must be a comma-separated list of names of 1 to ${Limits.collectionLength} characters`,
+    };
   }
-  if (collections.length > Limits.collectionsPerFrame) return { error: `"collections" may list at most ${Limits.collectionsPerFrame} names` };
+  if (collections.length > Limits.collectionsPerFrame)
+    return { error: `"collections" may list at most ${Limits.collectionsPerFrame} names` };
   const idsValue = params.get('ids');
   if (idsValue === null) return { collections, ids: undefined };
   const ids = list(idsValue);
-  if (ids.some((id) => id.length === 0 || id.length > Limits.idLength) || ids.length > Limits.idsPerFrame) {
-    return { error: `"ids" must be a comma-separated list of at most ${Limits.idsPerFrame} row ids of 1 to ${Limits.idLength} characters` };
+  if (
+    ids.some((id) => id.length === 0 || id.length > Limits.idLength) ||
+    ids.length > Limits.idsPerFrame
+  ) {
+    return {
+      error: `"ids" must be a comma-separated list of at most ${Limits.idsPerFrame} row ids of 1 to ${Limits.idLength} characters`,
+    };
   }
   return { collections, ids };
 }

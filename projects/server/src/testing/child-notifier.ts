@@ -37,12 +37,24 @@ export class ChildNotifier {
   }
 
   /** The next message of this type (or one that came before anyone asked); fails after `ms` or when the child exits. */
-  next<T extends ChildMessage['type']>(type: T, ms = 15_000): Promise<Extract<ChildMessage, { type: T }>> {
+  next<T extends ChildMessage['type']>(
+    type: T,
+    ms = 15_000,
+  ): Promise<Extract<ChildMessage, { type: T }>> {
     const early = this.backlog.findIndex((m) => m.type === type);
-    if (early !== -1) return Promise.resolve(this.backlog.splice(early, 1)[0] as Extract<ChildMessage, { type: T }>);
+    if (early !== -1)
+      return Promise.resolve(
+        this.backlog.splice(early, 1)[0] as Extract<ChildMessage, { type: T }>,
+      );
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "${type}" from the notifier child in ${ms} ms`)), ms);
-      const onExit = () => reject(new Error(`the notifier child exited (${JSON.stringify(this.exit)}) before "${type}"`));
+      const timer = setTimeout(
+        () => reject(new Error(`no "${type}" from the notifier child in ${ms} ms`)),
+        ms,
+      );
+      const onExit = () =>
+        reject(
+          new Error(`the notifier child exited (${JSON.stringify(this.exit)}) before "${type}"`),
+        );
       this.child.once('exit', onExit);
       this.waiting.push((m) => {
         if (m.type !== type) return false;

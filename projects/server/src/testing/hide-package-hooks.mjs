@@ -6,7 +6,9 @@ export function initialize(data) {
 
 export async function resolve(specifier, context, next) {
   if (hidden.includes(specifier)) {
-    const error = new Error(`Cannot find package '${specifier}' imported from ${context.parentURL}`);
+    const error = new Error(
+      `Cannot find package '${specifier}' imported from ${context.parentURL}`,
+    );
     error.code = 'ERR_MODULE_NOT_FOUND';
     throw error;
   }

@@ -3,4 +3,6 @@
 // resolve hook runs first and the real import fails the way a missing package does.
 import { register } from 'node:module';
 
-register('./hide-package-hooks.mjs', import.meta.url, { data: (process.env.CHANGEFEED_HIDE ?? '').split(',').filter(Boolean) });
+register('./hide-package-hooks.mjs', import.meta.url, {
+  data: (process.env.CHANGEFEED_HIDE ?? '').split(',').filter(Boolean),
+});

@@ -23,19 +23,37 @@ export type ChildMessage =
   | { type: 'ready'; port: number }
   | { type: 'failed'; code: string | undefined; message: string }
   | { type: 'error'; code: string | undefined; message: string }
-  | { type: 'stats'; rss: number; heapUsed: number; external: number; metrics: Record<string, number> };
+  | {
+      type: 'stats';
+      rss: number;
+      heapUsed: number;
+      external: number;
+      metrics: Record<string, number>;
+    };
 
-export type ParentMessage = { type: 'notify'; collection: string; count: number; data?: string } | { type: 'stats' };
+export type ParentMessage =
+  { type: 'notify'; collection: string; count: number; data?: string } | { type: 'stats' };
 
-const FALSY: Record<string, unknown> = { null: null, undefined: undefined, false: false, '0': 0, 'empty string': '' };
+const FALSY: Record<string, unknown> = {
+  null: null,
+  undefined: undefined,
+  false: false,
+  '0': 0,
+  'empty string': '',
+};
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
 // The parent may be gone (it killed us, or its spec ended): nothing left to tell.
-const send = (m: ChildMessage) => void (process.connected && process.send!(m, undefined, undefined, () => {}));
-const returned = (name: string | undefined): unknown => (name === 'user' ? { id: 1 } : FALSY[name ?? 'null']);
+const send = (m: ChildMessage) =>
+  void (process.connected && process.send!(m, undefined, undefined, () => {}));
+const returned = (name: string | undefined): unknown =>
+  name === 'user' ? { id: 1 } : FALSY[name ?? 'null'];
 const returns = config.authenticateReturns;
 const authenticate = config.authenticateByHeader
-  ? { authenticate: (req: IncomingMessage) => returned(req.headers['x-return'] as string | undefined) }
+  ? {
+      authenticate: (req: IncomingMessage) =>
+        returned(req.headers['x-return'] as string | undefined),
+    }
   : returns !== undefined
     ? { authenticate: () => returned(returns) }
     : {};
@@ -60,11 +78,18 @@ notifier.ready.then(
 );
 process.on('message', (m: ParentMessage) => {
   if (m.type === 'notify') {
-    for (let i = 0; i < m.count; i++) notifier.notify({ collection: m.collection, id: i, ...(m.data ? { data: m.data } : {}) });
+    for (let i = 0; i < m.count; i++)
+      notifier.notify({ collection: m.collection, id: i, ...(m.data ? { data: m.data } : {}) });
   } else if (m.type === 'stats') {
     (globalThis as { gc?: () => void }).gc?.();
     const { rss, heapUsed, external } = process.memoryUsage();
-    send({ type: 'stats', rss, heapUsed, external, metrics: notifier.metrics() as unknown as Record<string, number> });
+    send({
+      type: 'stats',
+      rss,
+      heapUsed,
+      external,
+      metrics: notifier.metrics() as unknown as Record<string, number>,
+    });
   }
 });
 process.on('disconnect', () => void notifier.close().then(() => process.exit(0)));

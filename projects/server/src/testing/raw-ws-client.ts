@@ -33,13 +33,19 @@ export class RawWsClient {
   }
 
   /** Opens a connection; resolves with the HTTP status of the handshake and the client. */
-  static async open(port: number, path = '/ws', headers: Record<string, string> = {}): Promise<{ status: number; client: RawWsClient }> {
+  static async open(
+    port: number,
+    path = '/ws',
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; client: RawWsClient }> {
     const socket = net.connect(port, '127.0.0.1');
     const client = new RawWsClient(socket);
     await new Promise((r) => socket.once('connect', r));
     const lines = [
       `GET ${path} HTTP/1.1`,
-      ...(Object.keys(headers).some((k) => k.toLowerCase() === 'host') ? [] : [`Host: 127.0.0.1:${port}`]),
+      ...(Object.keys(headers).some((k) => k.toLowerCase() === 'host')
+        ? []
+        : [`Host: 127.0.0.1:${port}`]),
       'Upgrade: websocket',
       'Connection: Upgrade',
       `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
@@ -47,7 +53,10 @@ export class RawWsClient {
       ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
     ];
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
-    await client.until(() => client.upgraded || client.status !== undefined || client.ended, 'the handshake answer');
+    await client.until(
+      () => client.upgraded || client.status !== undefined || client.ended,
+      'the handshake answer',
+    );
     return { status: client.status ?? 0, client };
   }
 
@@ -57,7 +66,9 @@ export class RawWsClient {
     if (!this.upgraded) {
       const end = this.buffer.indexOf('\r\n\r\n');
       if (end === -1) return;
-      this.status = Number(/^HTTP\/1\.1 (\d{3})/.exec(this.buffer.subarray(0, end).toString('latin1'))?.[1] ?? 0);
+      this.status = Number(
+        /^HTTP\/1\.1 (\d{3})/.exec(this.buffer.subarray(0, end).toString('latin1'))?.[1] ?? 0,
+      );
       this.buffer = this.buffer.subarray(end + 4);
       if (this.status !== 101) return;
       this.upgraded = true;
@@ -93,7 +104,10 @@ export class RawWsClient {
     const deadline = Date.now() + ms;
     while (!condition()) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`raw client: timed out waiting for ${what}; got ${this.texts().slice(-3).join(' | ').slice(0, 300)}`);
+      if (left <= 0)
+        throw new Error(
+          `raw client: timed out waiting for ${what}; got ${this.texts().slice(-3).join(' | ').slice(0, 300)}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 100));
         this.waiters.push(() => {
@@ -110,7 +124,11 @@ export class RawWsClient {
   }
 
   /** Sends one frame, masked as a client must unless `unmasked`; `first` overrides the first byte (FIN, RSV, opcode). */
-  frame(payload: Buffer | string, opcode = 0x1, options: { unmasked?: boolean; first?: number } = {}): void {
+  frame(
+    payload: Buffer | string,
+    opcode = 0x1,
+    options: { unmasked?: boolean; first?: number } = {},
+  ): void {
     const data = typeof payload === 'string' ? Buffer.from(payload) : payload;
     const len = data.length;
     const head = len < 126 ? 2 : len < 65_536 ? 4 : 10;

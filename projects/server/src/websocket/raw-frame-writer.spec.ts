@@ -6,7 +6,9 @@ import { onCleanup, startNotifier, subscribed, useCleanup } from '../testing/hel
 import { FrameJoiner, RawFrameWriter, textFrame } from './raw-frame-writer.js';
 
 /** A server-side `ws` WebSocket on a real connection, made by a WebSocketServer with these options. */
-async function serverSocket(options: ConstructorParameters<typeof WebSocketServer>[0] = { perMessageDeflate: false }): Promise<WebSocket> {
+async function serverSocket(
+  options: ConstructorParameters<typeof WebSocketServer>[0] = { perMessageDeflate: false },
+): Promise<WebSocket> {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', ...options });
   onCleanup(() => new Promise((r) => wss.close(r)));
   await new Promise((r) => wss.once('listening', r));
@@ -20,15 +22,36 @@ async function serverSocket(options: ConstructorParameters<typeof WebSocketServe
 }
 
 /** ws's own frame builder (exported by ws, not typed by @types/ws). */
-const Sender = (wsModule as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender;
+const Sender = (
+  wsModule as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }
+).Sender;
 
 describe('raw-frame-writer (what the fast path relies on in ws)', () => {
   useCleanup();
 
-  it('frames text exactly as ws\'s own Sender does, at every length encoding', () => {
-    for (const text of ['', 'x', 'é'.repeat(62), 'a'.repeat(125), 'a'.repeat(126), 'a'.repeat(65_535), 'a'.repeat(65_536), '€'.repeat(30_000)]) {
-      const theirs = Buffer.concat(Sender.frame(Buffer.from(text), { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false }));
-      expect(textFrame(text).equals(theirs)).withContext(`${Buffer.byteLength(text)} bytes`).toBeTrue();
+  it("frames text exactly as ws's own Sender does, at every length encoding", () => {
+    for (const text of [
+      '',
+      'x',
+      'é'.repeat(62),
+      'a'.repeat(125),
+      'a'.repeat(126),
+      'a'.repeat(65_535),
+      'a'.repeat(65_536),
+      '€'.repeat(30_000),
+    ]) {
+      const theirs = Buffer.concat(
+        Sender.frame(Buffer.from(text), {
+          fin: true,
+          rsv1: false,
+          opcode: 1,
+          mask: false,
+          readOnly: false,
+        }),
+      );
+      expect(textFrame(text).equals(theirs))
+        .withContext(`${Buffer.byteLength(text)} bytes`)
+        .toBeTrue();
     }
   });
 
@@ -38,7 +61,9 @@ describe('raw-frame-writer (what the fast path relies on in ws)', () => {
     expect(typeof socket?.write).toBe('function');
     socket.cork();
     new RawFrameWriter(ws).write([textFrame('held back')], 11, new FrameJoiner());
-    expect(ws.bufferedAmount).withContext('bytes written by the adapter, seen by the outgoing budget').toBe(11);
+    expect(ws.bufferedAmount)
+      .withContext('bytes written by the adapter, seen by the outgoing budget')
+      .toBe(11);
     socket.uncork();
   });
 
@@ -62,10 +87,14 @@ describe('raw-frame-writer (what the fast path relies on in ws)', () => {
   });
 
   it('joins the same frames once, for every socket that gets them, and other frames anew', () => {
-    const [a, b, c] = ['{"collection":"a"}', '{"collection":"b"}', '{"collection":"c"}'].map(textFrame);
+    const [a, b, c] = ['{"collection":"a"}', '{"collection":"b"}', '{"collection":"c"}'].map(
+      textFrame,
+    );
     const joiner = new FrameJoiner();
     const first = joiner.join([a, b], a.length + b.length);
-    expect(joiner.join([a, b], a.length + b.length)).withContext('a second socket with the same frames got a new copy').toBe(first);
+    expect(joiner.join([a, b], a.length + b.length))
+      .withContext('a second socket with the same frames got a new copy')
+      .toBe(first);
     expect(first).toEqual(Buffer.concat([a, b]));
     expect(joiner.join([a, c], a.length + c.length)).toEqual(Buffer.concat([a, c]));
     expect(joiner.join([a, b], a.length + b.length)).toEqual(Buffer.concat([a, b]));

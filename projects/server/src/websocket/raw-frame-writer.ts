@@ -22,10 +22,14 @@ export class RawFrameWriter {
   constructor(private readonly ws: WebSocket) {
     const internals = ws as unknown as { _socket?: Socket; _extensions?: Record<string, unknown> };
     if (internals._socket === undefined || typeof internals._socket.write !== 'function') {
-      throw new Error('@changefeed/server: ws no longer exposes its net.Socket as _socket; see websocket/raw-frame-writer.ts');
+      throw new Error(
+        '@changefeed/server: ws no longer exposes its net.Socket as _socket; see websocket/raw-frame-writer.ts',
+      );
     }
     if (internals._extensions !== undefined && Object.keys(internals._extensions).length > 0) {
-      throw new Error('@changefeed/server: a WebSocket extension (permessage-deflate) is active; raw frames would be invalid');
+      throw new Error(
+        '@changefeed/server: a WebSocket extension (permessage-deflate) is active; raw frames would be invalid',
+      );
     }
     this.socket = internals._socket;
   }

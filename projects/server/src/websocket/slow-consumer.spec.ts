@@ -18,7 +18,11 @@ describe('slow consumers', () => {
       for (let i = 0; i < 20; i++) notifier.notify({ collection: 'big', data });
       sent += 20;
       await new Promise((r) => setImmediate(r));
-      await waitFor(() => healthy.notifications.length >= sent - 20, 'the healthy client to keep up', 10_000);
+      await waitFor(
+        () => healthy.notifications.length >= sent - 20,
+        'the healthy client to keep up',
+        10_000,
+      );
     }
     expect(notifier.metrics().drops).withContext(`after ${sent} notifications`).toBe(1);
     notifier.notify({ collection: 'big', op: 'after-drop' });
@@ -36,7 +40,10 @@ describe('the outgoing budget (maxBuffered) on control replies', () => {
   useCleanup();
 
   it('closes with 1013 a client that floods subscribes and never reads the subscribed replies', async () => {
-    const { url, notifier } = await startNotifier({ maxBuffered: 64 * 1024, rateLimit: { commands: 100_000, perMs: 1_000 } });
+    const { url, notifier } = await startNotifier({
+      maxBuffered: 64 * 1024,
+      rateLimit: { commands: 100_000, perMs: 1_000 },
+    });
     const c = await subscribed(url, ['a']);
     (c.ws as unknown as { _socket: Socket })._socket.pause();
     // ~50 KB per command, echoed in each `subscribed`: the replies outgrow the kernel's buffers.
@@ -45,7 +52,12 @@ describe('the outgoing budget (maxBuffered) on control replies', () => {
       c.send({ type: 'subscribe', collections: ['a'], ids });
       await new Promise((r) => setImmediate(r));
     }
-    await waitFor(() => notifier.metrics().drops === 1, 'the flooding client to be dropped', 10_000, () => `metrics ${JSON.stringify(notifier.metrics())}`);
+    await waitFor(
+      () => notifier.metrics().drops === 1,
+      'the flooding client to be dropped',
+      10_000,
+      () => `metrics ${JSON.stringify(notifier.metrics())}`,
+    );
     (c.ws as unknown as { _socket: Socket })._socket.resume();
     expect(await c.closed).toBe(CloseCode.TryLater);
   });

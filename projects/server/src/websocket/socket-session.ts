@@ -87,7 +87,9 @@ export class SocketSession implements Subscriber, Beating {
       ctx.onClosed(this);
       for (const w of this.closeWaiters ?? []) w();
     });
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(isBinary ? data : data.toString('utf8')));
+    ws.on('message', (data: Buffer, isBinary: boolean) =>
+      this.receive(isBinary ? data : data.toString('utf8')),
+    );
     ws.on('pong', () => (this.alive = true));
     this.send({
       type: 'welcome',
@@ -138,13 +140,15 @@ export class SocketSession implements Subscriber, Beating {
       this.ctx.metrics.rateLimited++;
       // One error frame per burst; the rest are counted, and sustained abuse closes the socket.
       if (this.strikes++ === 0) data = RATE_LIMITED;
-      else if (this.strikes > RATE_LIMIT_STRIKES) return this.close(CloseCode.Policy, 'rate limit exceeded');
+      else if (this.strikes > RATE_LIMIT_STRIKES)
+        return this.close(CloseCode.Policy, 'rate limit exceeded');
       else return;
     } else {
       this.strikes = 0;
     }
     const inbox = (this.inbox ??= []);
-    if (inbox.length >= MAX_QUEUED_COMMANDS) return this.close(CloseCode.TryLater, 'too many pending commands');
+    if (inbox.length >= MAX_QUEUED_COMMANDS)
+      return this.close(CloseCode.TryLater, 'too many pending commands');
     inbox.push(data);
     if (!this.processing) this.pump();
   }
@@ -183,13 +187,21 @@ export class SocketSession implements Subscriber, Beating {
 
   private internalError(e: unknown): void {
     this.ctx.options.onError(toError(e));
-    this.send({ type: 'error', code: 'internal', message: 'the server failed while handling the frame' });
+    this.send({
+      type: 'error',
+      code: 'internal',
+      message: 'the server failed while handling the frame',
+    });
   }
 
   private handle(data: Inbound): Promise<void> | undefined {
     if (data === RATE_LIMITED) {
       const { commands, perMs } = this.ctx.options.rateLimit;
-      this.send({ type: 'error', code: 'rate_limited', message: `more than ${commands} commands in ${perMs} ms; further abuse closes the connection` });
+      this.send({
+        type: 'error',
+        code: 'rate_limited',
+        message: `more than ${commands} commands in ${perMs} ms; further abuse closes the connection`,
+      });
       return undefined;
     }
     const result = decodeClientFrame(data, { maxLength: this.ctx.options.maxPayload });
@@ -218,7 +230,10 @@ export class SocketSession implements Subscriber, Beating {
     const collections = [...new Set(frame.collections)];
     const ids = frame.ids === undefined ? undefined : [...new Set(frame.ids)];
     const added = collections.filter((c) => !this.subs.has(c)).length;
-    if (this.subs.size + added > MAX_COLLECTIONS_PER_CONNECTION || this.subs.idCount + (ids ? ids.length * collections.length : 0) > MAX_IDS_PER_CONNECTION) {
+    if (
+      this.subs.size + added > MAX_COLLECTIONS_PER_CONNECTION ||
+      this.subs.idCount + (ids ? ids.length * collections.length : 0) > MAX_IDS_PER_CONNECTION
+    ) {
       this.send({
         type: 'error',
         code: 'too_many',
@@ -237,15 +252,28 @@ export class SocketSession implements Subscriber, Beating {
   private apply(ids: RowId[] | undefined, { allowed, denied, failed }: Verdicts): void {
     const head = this.ctx.hub.head;
     for (const c of allowed) if (this.subs.add(c, ids, head)) this.ctx.hub.indexUnder(this, c);
-    if (allowed.length > 0) this.send({ type: 'subscribed', collections: allowed, ...(ids ? { ids } : {}), seq: head });
-    if (denied.length > 0) this.send({ type: 'error', code: 'forbidden', message: 'not authorized for these collections', collections: denied });
+    if (allowed.length > 0)
+      this.send({ type: 'subscribed', collections: allowed, ...(ids ? { ids } : {}), seq: head });
+    if (denied.length > 0)
+      this.send({
+        type: 'error',
+        code: 'forbidden',
+        message: 'not authorized for these collections',
+        collections: denied,
+      });
     if (failed.length > 0) {
-      this.send({ type: 'error', code: 'internal', message: 'authorization failed; try again later', collections: failed });
+      this.send({
+        type: 'error',
+        code: 'internal',
+        message: 'authorization failed; try again later',
+        collections: failed,
+      });
     }
   }
 
   private unsubscribe(frame: UnsubscribeFrame): void {
-    for (const c of frame.collections) if (this.subs.remove(c, frame.ids)) this.ctx.hub.unindex(this, c);
+    for (const c of frame.collections)
+      if (this.subs.remove(c, frame.ids)) this.ctx.hub.unindex(this, c);
   }
 
   private resume(frame: ResumeFrame): void {

@@ -32,7 +32,12 @@ export function attachWebSocketEndpoint(server: Server, ctx: HubContext): WebSoc
   const joiner = new FrameJoiner();
   const sessionCtx = { ...ctx, joiner, onClosed: (s: SocketSession) => sessions.delete(s) };
   // perMessageDeflate off: raw-frame-writer.ts relies on it.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false, clientTracking: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayload,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
   const stopHeartbeat = startHeartbeat(sessions, options.heartbeat);
   let closing = false;
 
@@ -67,7 +72,9 @@ export function attachWebSocketEndpoint(server: Server, ctx: HubContext): WebSoc
         setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
       });
       if (!auth.ok) {
-        return auth.reason === 'failed' ? ws.close(1011, 'authentication failed') : ws.close(CloseCode.Unauthenticated, 'unauthenticated');
+        return auth.reason === 'failed'
+          ? ws.close(1011, 'authentication failed')
+          : ws.close(CloseCode.Unauthenticated, 'unauthenticated');
       }
       sessions.add(new SocketSession(ws, auth.user, sessionCtx));
     });
