@@ -8,6 +8,7 @@ import {
   PLATFORM_ID,
   Signal,
   signal,
+  untracked,
 } from '@angular/core';
 import {
   isNotification,
@@ -153,7 +154,9 @@ export class NotificationService {
       const held = wanted.map(([collection, ids]) => this.#acquire(collection, ids));
       // `T` is the caller's claim about `data`; the wire carries whatever the server sent.
       const target = subscriber as Subscriber<Notification>;
-      const waiting = new Set(held.filter((stream) => !this.#confirmed().has(stream.key)));
+      // Untracked: subscribing inside an effect must not make it depend on confirmations.
+      const confirmed = untracked(this.#confirmed);
+      const waiting = new Set(held.filter((stream) => !confirmed.has(stream.key)));
       // The newest seq seen was assigned before this subscribe, so its change is in a fetch made
       // now; if the subscription went live at or before that seq, nothing can have been missed.
       const waiter: Waiter = {
@@ -217,7 +220,7 @@ export class NotificationService {
     if (rest.length) this.#index.set(stream.collection, rest);
     else this.#index.delete(stream.collection);
     this.#pendingResets.delete(stream.key);
-    if (this.#confirmed().has(stream.key))
+    if (untracked(this.#confirmed).has(stream.key))
       this.#confirmed.update((keys) => new Set([...keys].filter((k) => k !== stream.key)));
     if (unsubscribe && this.#session?.welcome) this.#ws.send(frameOf('unsubscribe', stream));
     // The unsubscribe above goes out first: releasing the last consumer closes the socket.
