@@ -43,6 +43,11 @@ export interface LiveResourceOptions<T, R> {
 
 /** A `ResourceRef` that follows the database. */
 export interface LiveResourceRef<T> extends ResourceRef<T> {
+  /** Narrows `value()` in templates and code, as `ResourceRef.hasValue()` does. */
+  hasValue(
+    this: T extends undefined ? this : never,
+  ): this is LiveResourceRef<Exclude<T, undefined>>;
+  hasValue(): boolean;
   /** True while every subscription it needs is confirmed and the connection is open: no change can be missed. */
   readonly live: Signal<boolean>;
 }

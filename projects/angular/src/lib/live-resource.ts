@@ -140,9 +140,10 @@ export function liveResource<T, R>(
     );
   }
 
-  return Object.assign(ref, {
-    live: computed(() => notifications.state() === 'open' && confirmed()),
-  });
+  const live = computed(() => notifications.state() === 'open' && confirmed());
+  // The same object with `live`: hasValue() narrows to LiveResourceRef, which TypeScript cannot
+  // see through Object.assign.
+  return Object.assign(ref, { live }) as unknown as LiveResourceRef<T | undefined>;
 }
 
 function watchesOf(interest: LiveInterest): Watch[] {
