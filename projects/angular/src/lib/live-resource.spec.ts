@@ -58,7 +58,15 @@ function setup<R = null>(
     injector: context,
     ...options,
   });
-  return { controller, loads, ref, context };
+  /** Confirms the subscription and answers the first load with `value`. */
+  const loadFirst = async (value = 'v1') => {
+    await settle();
+    controller.expectSubscribe('forums');
+    await quiet();
+    loads[0].resolve(value);
+    await settle();
+  };
+  return { controller, loads, ref, context, loadFirst };
 }
 
 describe(liveResource.name, () => {
@@ -86,12 +94,8 @@ describe(liveResource.name, () => {
   });
 
   it('reloads on a notification, keeping the previous value while it loads', async () => {
-    const { controller, loads, ref } = setup();
-    await settle();
-    controller.expectSubscribe('forums');
-    await quiet();
-    loads[0].resolve('v1');
-    await settle();
+    const { controller, loads, ref, loadFirst } = setup();
+    await loadFirst();
     controller.emit({ collection: 'forums', op: 'update', id: 1 });
     await settle();
     expect(loads.length).toBe(2);
@@ -170,24 +174,16 @@ describe(liveResource.name, () => {
   });
 
   it('reloads on a reset', async () => {
-    const { controller, loads } = setup();
-    await settle();
-    controller.expectSubscribe('forums');
-    await quiet();
-    loads[0].resolve('v1');
-    await settle();
+    const { controller, loads, loadFirst } = setup();
+    await loadFirst();
     controller.socket!.receive({ type: 'reset', collections: ['forums'] });
     await settle();
     expect(loads.length).toBe(2);
   });
 
   it('reloads after a reconnect to a new epoch, and is not live while away', async () => {
-    const { controller, loads, ref } = setup();
-    await settle();
-    controller.expectSubscribe('forums');
-    await quiet();
-    loads[0].resolve('v1');
-    await settle();
+    const { controller, loads, ref, loadFirst } = setup();
+    await loadFirst();
     controller.socket!.drop();
     await settle();
     expect(ref.live()).toBeFalse();

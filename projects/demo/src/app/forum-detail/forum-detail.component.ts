@@ -1,6 +1,7 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal } from '@angular/core';
 import { liveResource } from '@changefeed/angular';
+import { catchError, of, throwError } from 'rxjs';
 import { DemoApi } from '../api/demo-api';
 import { Forum } from '../api/models';
 import { DemoState } from '../demo-state';
@@ -22,25 +23,30 @@ export class ForumDetailComponent {
   protected readonly forum = liveResource({
     params: () => this.state.selectedForumId(),
     on: (id) => ({ collection: 'forums', ids: [id] }),
-    loader: ({ params: id }) => this.api.forum(id),
+    // 404: deleted, here or elsewhere; `null` says so, any other failure is the resource's error.
+    loader: ({ params: id }) =>
+      this.api
+        .forum(id)
+        .pipe(
+          catchError((error: unknown) =>
+            error instanceof HttpErrorResponse && error.status === 404
+              ? of(null)
+              : throwError(() => error),
+          ),
+        ),
     // A reload that finds the row as it was is no change.
-    equal: (a: Forum, b: Forum) =>
-      a.id === b.id && a.name === b.name && a.containerId === b.containerId,
+    equal: (a: Forum | null, b: Forum | null) =>
+      a === b ||
+      (!!a && !!b && a.id === b.id && a.name === b.name && a.containerId === b.containerId),
   });
 
-  /** 404 on reload: the row was deleted, here or elsewhere. */
-  protected readonly deleted = computed(
-    () =>
-      this.forum.error() instanceof HttpErrorResponse &&
-      (this.forum.error() as HttpErrorResponse).status === 404,
-  );
   /** When this window last saw the forum change (its value only changes when the row did). */
   protected readonly changedAt = linkedSignal({
     source: () => (this.forum.hasValue() ? this.forum.value() : undefined),
     computation: () => new Date(),
   });
   protected readonly containerName = computed(() => {
-    const forum = this.forum.hasValue() ? this.forum.value() : undefined;
+    const forum = this.forum.hasValue() ? this.forum.value() : null;
     if (!forum) return '';
     return (
       this.state.containers().find((c) => c.id === forum.containerId)?.name ??
