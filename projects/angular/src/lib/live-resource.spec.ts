@@ -230,6 +230,51 @@ describe(liveResource.name, () => {
     expect((ref.error() as NotificationsError).code).toBe(NotificationsErrorCode.Forbidden);
   });
 
+  it('forgets a refusal once it follows something else', async () => {
+    const collection = signal('secret');
+    const { controller, loads, ref } = setup<string>({
+      params: collection,
+      on: (name) => name,
+    });
+    await settle();
+    controller.accept().receive({
+      type: 'error',
+      code: 'forbidden',
+      message: 'no',
+      collections: ['secret'],
+    });
+    await settle();
+    expect(ref.status()).toBe('error');
+    collection.set('forums');
+    await settle();
+    controller.expectSubscribe('forums');
+    await quiet();
+    loads[0].resolve('forums');
+    await settle();
+    expect(ref.value()).toBe('forums');
+  });
+
+  it('waits for confirmation again when a request comes back after none', async () => {
+    const id = signal<number | undefined>(1);
+    const { controller, loads } = setup<number | undefined>({
+      params: id,
+      on: (forum) => ({ collection: 'forums', ids: [forum] }),
+    });
+    await settle();
+    controller.expectSubscribeRows('forums', 1);
+    await quiet();
+    loads[0].resolve('forum 1');
+    id.set(undefined);
+    await settle();
+    controller.expectUnsubscribeRows('forums', 1);
+    id.set(1);
+    await settle();
+    expect(loads.length).withContext('no load before the new subscription is live').toBe(1);
+    controller.expectSubscribeRows('forums', 1);
+    await quiet();
+    expect(loads.length).toBe(2);
+  });
+
   it('unsubscribes when its injection context is destroyed', async () => {
     const { controller, context, ref } = setup();
     await settle();

@@ -81,7 +81,9 @@ export function liveResource<T, R>(
   let opened: unknown;
   const request = computed(() => {
     const current = params();
-    if (current === undefined || !(browser || options.ssr)) return undefined;
+    // Back to no request forgets the last one: selecting it again waits for confirmation again.
+    if (current === undefined) return (opened = undefined);
+    if (!(browser || options.ssr)) return undefined;
     if (browser && current !== opened && !confirmed() && failure() === undefined) return undefined;
     return (opened = current);
   });
@@ -100,15 +102,17 @@ export function liveResource<T, R>(
     effect(
       (onCleanup) => {
         const stream = streamOf(notifications, watches());
-        const subscription = untracked(() =>
-          stream.pipe(coalesceNotifications()).subscribe({
+        const subscription = untracked(() => {
+          // A refusal was for the interest before this one.
+          failure.set(undefined);
+          return stream.pipe(coalesceNotifications()).subscribe({
             next: changed,
             error: (error) => {
               failure.set(error);
               changed();
             },
-          }),
-        );
+          });
+        });
         onCleanup(() => subscription.unsubscribe());
       },
       { injector },
