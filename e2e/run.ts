@@ -11,6 +11,7 @@ import { chromium, type Browser } from 'playwright-core';
 import * as systemChromium from '../tools/chromium.cjs';
 import { burstIsCoalesced } from './burst.e2e';
 import type { E2eContext } from './e2e-context';
+import { forumDetailFollowsItsRow } from './forum-detail.e2e';
 import { buildDemoIfStale } from './lib/build-demo';
 import { DemoProcess } from './lib/demo-process';
 import { freePort } from './lib/free-port';
@@ -21,6 +22,10 @@ import { twoPagesStayInSync } from './sync.e2e';
 
 const TESTS: [string, (context: E2eContext) => Promise<void>][] = [
   ['two pages: create, rename, move and delete in one show up in the other', twoPagesStayInSync],
+  [
+    'the forum detail panel (liveResource) follows its row to "deleted" in another window',
+    forumDetailFollowsItsRow,
+  ],
   ['a write made directly in SQL shows up in both pages', sqlWriteReachesBothPages],
   ['the burst: each page refetches each list at most 3 times', burstIsCoalesced],
   ['restarting demo-api: reconnecting → open, both pages converge', restartConverges],

@@ -47,7 +47,25 @@ export class DemoPage {
     const demo = new DemoPage(name, context, page);
     await page.goto(url);
     await demo.waitForState('open');
+    await demo.waitForStartupRefetch();
     return demo;
+  }
+
+  /**
+   * Each list subscribed before the socket was open, so once its subscription is confirmed it
+   * refetches once (the startup gap's reset): two fetches of each list, and then the page is
+   * settled. Counts taken after this are caused by what a test does, not by the page's start.
+   */
+  private async waitForStartupRefetch(timeout = 15_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    const lists = ['/api/containers', '/api/forums'] as const;
+    while (lists.some((list) => this.fetchCount(list) < 2)) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `${this.name}: no startup refetch within ${timeout} ms (fetches: ${lists.map((list) => `${list} ${this.fetchCount(list)}`).join(', ')})`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   async close(): Promise<void> {

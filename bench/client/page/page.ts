@@ -6,6 +6,7 @@
  *    pattern (one shared Subject, every subscriber runs `filter(n => n.collection === c)`);
  *  - coalesce(): refetches caused by a burst of 1,000 notifications, with and without
  *    coalesceNotifications();
+ *  - liveBurst(): loads a liveResource() makes for the same burst;
  *  - live(): the real SDK on a real WebSocket, recording when each notification reaches the
  *    filterByCollection callback (commit-to-browser).
  */
@@ -15,6 +16,7 @@ import { Subject, filter } from 'rxjs';
 import {
   NotificationService,
   coalesceNotifications,
+  liveResource,
   provideNotifications,
   withWebSocketFactory,
   withHeartbeat,
@@ -166,17 +168,45 @@ async function coalesce(opts: { burst?: number; windowMs?: number } = {}): Promi
   const a = svc.filterByCollection('orders').subscribe(() => plain++);
   const b = svc.filterByCollection('orders').pipe(coalesceNotifications(windowMs)).subscribe(() => coalesced++);
   const socket = await handshake(sockets);
-  // A burst as it arrives off the wire: 1,000 frames in 10 tasks over ~10 ms.
-  const all = frames(burst, 1, 1).map((f) => f.replace('"c0"', '"orders"'));
-  for (let i = 0; i < all.length; i += 100) {
-    for (const f of all.slice(i, i + 100)) socket.receive(f);
-    await tick(1);
-  }
+  await sendBurst(socket, burst);
   await tick(windowMs * 4);
   a.unsubscribe();
   b.unsubscribe();
   app.destroy();
   return { without: plain, with: coalesced, burst, windowMs };
+}
+
+/** A burst of `orders` notifications as it arrives off the wire: 1,000 frames in 10 tasks over ~10 ms. */
+async function sendBurst(socket: BenchSocket, burst: number): Promise<void> {
+  const all = frames(burst, 1, 1).map((f) => f.replace('"c0"', '"orders"'));
+  for (let i = 0; i < all.length; i += 100) {
+    for (const f of all.slice(i, i + 100)) socket.receive(f);
+    await tick(1);
+  }
+}
+
+/** Loads a liveResource() on `orders` makes for a burst, its loader answering after 5 ms (a fast API). */
+async function liveBurst(opts: { burst?: number } = {}): Promise<{ burst: number; loads: number }> {
+  const burst = opts.burst ?? 1000;
+  const { app, sockets } = await startFake();
+  let loads = 0;
+  const orders = liveResource({
+    on: 'orders',
+    loader: () => tick(5).then(() => ++loads),
+    injector: app.injector,
+  });
+  const socket = await handshake(sockets);
+  const settled = async () => {
+    for (let i = 0; i < 400 && (orders.isLoading() || orders.status() === 'idle'); i++) await tick(5);
+  };
+  await settled();
+  const before = loads;
+  await sendBurst(socket, burst);
+  // Past the coalescing window (50 ms), then until the last load is in.
+  await tick(250);
+  await settled();
+  app.destroy();
+  return { burst, loads: loads - before };
 }
 
 /** The real SDK on a real socket: records [id, wall-clock ms] per notification of `collection`. */
@@ -208,4 +238,4 @@ function realtimeSkew(ms = 60): number {
   return sum / n;
 }
 
-(window as any).cfBench = { dispatch, coalesce, live, realtimeSkew, now: () => performance.timeOrigin + performance.now() };
+(window as any).cfBench = { dispatch, coalesce, liveBurst, live, realtimeSkew, now: () => performance.timeOrigin + performance.now() };

@@ -12,6 +12,9 @@ import {
 } from '@changefeed/angular';
 import { control, eventually, ScriptedServerInfo } from './scripted-server-control';
 
+/** What a stream subscribed before the connection gets when it is confirmed (the startup gap). */
+const STARTUP_RESET: Notification = { collection: 'forums', op: 'reset' };
+
 // Against a real WebSocket server (the scripted one Karma runs), with real timers. Short delays
 // keep the suite quick; every wait is on an observable condition, never on elapsed time.
 describe('NotificationService against a real server', () => {
@@ -59,8 +62,8 @@ describe('NotificationService against a real server', () => {
       { type: 'resume', epoch, after: 0 },
     ]);
     await control({ action: 'notify', notification: { collection: 'forums', id: 1 } });
-    await eventually('the notification arrives', () => seen.length === 1);
-    expect(seen).toEqual([{ collection: 'forums', id: 1, seq: 1 }]);
+    await eventually('the notification arrives', () => seen.length === 2);
+    expect(seen).toEqual([STARTUP_RESET, { collection: 'forums', id: 1, seq: 1 }]);
     expect(notifications.state()).toBe('open');
   });
 
@@ -87,18 +90,19 @@ describe('NotificationService against a real server', () => {
     await eventually('the socket is open', async () => (await info()).open === 1);
     await control({ action: 'raw', raw: '{"collection":"forums","data":{"id":7}}' });
     await control({ action: 'raw', raw: '{"collection":"containers"}' });
-    await eventually('the notification arrives', () => seen.length === 1);
-    expect(seen).toEqual([{ collection: 'forums', data: { id: 7 } }]);
+    await eventually('the notification arrives', () => seen.length === 2);
+    expect(seen).toEqual([STARTUP_RESET, { collection: 'forums', data: { id: 7 } }]);
     expect(confirmed()).toBeTrue();
     expect((await info()).log).toEqual([]);
   });
 
   it('emits a reset when it reconnects to a plain server', async () => {
     const { seen, info } = await setup({ mode: 'plain' });
-    await eventually('the socket is open', async () => (await info()).open === 1);
+    // Recognised as plain after the welcome timeout: live from then on.
+    await eventually('the startup reset arrives', () => seen.length === 1);
     await control({ action: 'close', code: 1001 });
-    await eventually('the reset arrives', () => seen.length === 1);
-    expect(seen).toEqual([{ collection: 'forums', op: 'reset' }]);
+    await eventually('the reset arrives', () => seen.length === 2);
+    expect(seen).toEqual([STARTUP_RESET, { collection: 'forums', op: 'reset' }]);
     expect((await info()).connections).toBe(2);
   });
 
@@ -106,8 +110,8 @@ describe('NotificationService against a real server', () => {
     const { seen, confirmed, info, sentOn } = await setup();
     await eventually('the subscription is confirmed', () => confirmed());
     await control({ action: 'restart' });
-    await eventually('the reset arrives', () => seen.length === 1);
-    expect(seen).toEqual([{ collection: 'forums', op: 'reset' }]);
+    await eventually('the reset arrives', () => seen.length === 2);
+    expect(seen).toEqual([STARTUP_RESET, { collection: 'forums', op: 'reset' }]);
     expect(sentOn((await info()).log, 2)).toEqual([{ type: 'subscribe', collections: ['forums'] }]);
   });
 
@@ -120,11 +124,11 @@ describe('NotificationService against a real server', () => {
       action: 'notify',
       notification: { collection: 'forums', op: 'insert', id: 3 },
     });
-    await eventually('the notification arrives', () => seen.length === 1);
+    await eventually('the notification arrives', () => seen.length === 2);
     expect(errors.map((e) => e.code)).toEqual([
       NotificationsErrorCode.MalformedFrame,
       NotificationsErrorCode.MalformedFrame,
     ]);
-    expect(seen).toEqual([{ collection: 'forums', op: 'insert', id: 3, seq: 1 }]);
+    expect(seen).toEqual([STARTUP_RESET, { collection: 'forums', op: 'insert', id: 3, seq: 1 }]);
   });
 });

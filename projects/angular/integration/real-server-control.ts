@@ -31,6 +31,23 @@ export interface RealServerInfo {
   previousEpoch?: string;
 }
 
+/** A row of the slow-auth server's tiny table. */
+export interface Row {
+  id: number;
+  name: string;
+}
+
+/** What the slow-auth commands answer. */
+export interface SlowAuthReply {
+  /** `slowAuth`: the WebSocket URL of the notifier whose authenticate takes `authDelay` ms. */
+  url?: string;
+  authDelay?: number;
+  /** `rows`, `insert`: the table as it is now. */
+  rows?: Row[];
+  /** `insert`: the seq of its notification. */
+  seqs?: number[];
+}
+
 export type RealServerCommand =
   | { action: 'info' }
   | { action: 'notify'; notifications: Notification[] }
@@ -39,8 +56,18 @@ export type RealServerCommand =
   /** `close()` and a new `createNotifier()` on the same port: a new epoch. */
   | { action: 'restart' };
 
+/** The second notifier, whose authenticate is slow, and its table (a fetch, an insert that notifies). */
+export type SlowAuthCommand =
+  | { action: 'slowAuth' }
+  | { action: 'rows'; collection: string }
+  | { action: 'insert'; collection: string; name: string };
+
 /** Steers the real @changefeed/server Karma runs for this suite (integration/real-server.cjs). */
-export async function realServer(command: RealServerCommand): Promise<RealServerInfo> {
+export async function realServer(command: SlowAuthCommand): Promise<SlowAuthReply>;
+export async function realServer(command: RealServerCommand): Promise<RealServerInfo>;
+export async function realServer(
+  command: RealServerCommand | SlowAuthCommand,
+): Promise<RealServerInfo | SlowAuthReply> {
   const response = await fetch('/changefeed-real-server', {
     method: 'POST',
     body: JSON.stringify(command),

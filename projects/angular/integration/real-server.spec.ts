@@ -21,6 +21,9 @@ interface Recorded<T> {
   error: unknown;
 }
 
+/** What a stream subscribed before its subscription was live gets once it is (the startup gap). */
+const reset = (collection: string): Notification => ({ collection, op: 'reset' });
+
 function record<T>(stream: Observable<T>): Recorded<T> {
   const recorded: Recorded<T> = { values: [], error: undefined };
   stream.subscribe({
@@ -74,9 +77,12 @@ describe('NotificationService against @changefeed/server', () => {
         { collection: 'forums', op: 'insert', id: 42 },
       ],
     });
-    await eventually('the forums notification arrives', () => forums.values.length === 1);
+    await eventually('the forums notification arrives', () => forums.values.length === 2);
 
-    expect(forums.values).toEqual([{ collection: 'forums', op: 'insert', id: 42, seq: seqs![1] }]);
+    expect(forums.values).toEqual([
+      reset('forums'),
+      { collection: 'forums', op: 'insert', id: 42, seq: seqs![1] },
+    ]);
     // Delivery is in order per connection: had containers been sent, it would have come first.
     expect(sentNotifications()).toEqual([
       { collection: 'forums', op: 'insert', id: 42, seq: seqs![1] },
@@ -100,13 +106,13 @@ describe('NotificationService against @changefeed/server', () => {
         { collection: 'products', op: 'delete', id: 7 },
       ],
     });
-    await eventually('both notifications of row 7 arrive', () => product.values.length === 2);
+    await eventually('both notifications of row 7 arrive', () => product.values.length === 3);
 
     const expected = [
       { collection: 'products', op: 'update', id: 7, seq: seqs![1] },
       { collection: 'products', op: 'delete', id: 7, seq: seqs![3] },
     ];
-    expect(product.values).toEqual(expected);
+    expect(product.values).toEqual([reset('products'), ...expected]);
     // Rows 8 and 9 never left the server (9 was published before the last row-7 one).
     expect(sentNotifications()).toEqual(expected);
   });
@@ -120,7 +126,7 @@ describe('NotificationService against @changefeed/server', () => {
       action: 'notify',
       notifications: [{ collection: 'forums', op: 'insert', id: 1 }],
     });
-    await eventually('the first notification arrives', () => forums.values.length === 1);
+    await eventually('the first notification arrives', () => forums.values.length === 2);
     const { epoch, metrics: start } = await realServer({ action: 'info' });
 
     // Sockets cut, then notifications in the same server turn: all of them fall into the gap.
@@ -136,7 +142,7 @@ describe('NotificationService against @changefeed/server', () => {
     expect(dropped).toBeGreaterThanOrEqual(1);
     await eventually(
       'the missed forums notifications are replayed',
-      () => forums.values.length === 4,
+      () => forums.values.length === 5,
     );
     await eventually('the subscription is confirmed again', () => confirmed());
     // One more, live, after the replay: must arrive exactly once, after the replayed ones.
@@ -148,10 +154,11 @@ describe('NotificationService against @changefeed/server', () => {
       action: 'notify',
       notifications: [{ collection: 'forums', op: 'update', id: 2 }],
     });
-    await eventually('the live notification arrives', () => forums.values.length === 5);
+    await eventually('the live notification arrives', () => forums.values.length === 6);
 
     expect(after).toBe(epoch);
     expect(forums.values).toEqual([
+      reset('forums'),
       { collection: 'forums', op: 'insert', id: 1, seq: before![0] },
       { collection: 'forums', op: 'update', id: 1, seq: missed![0] },
       { collection: 'forums', op: 'insert', id: 2, seq: missed![2] },
@@ -178,13 +185,13 @@ describe('NotificationService against @changefeed/server', () => {
       action: 'notify',
       notifications: [{ collection: 'forums', op: 'insert', id: 1 }],
     });
-    await eventually('the first notification arrives', () => forums.values.length === 1);
+    await eventually('the first notification arrives', () => forums.values.length === 2);
 
     const { epoch, previousEpoch } = await realServer({ action: 'restart' });
     expect(epoch).not.toBe(previousEpoch!);
     await eventually(
       'both collections got their reset',
-      () => forums.values.length === 2 && containers.values.length === 1,
+      () => forums.values.length === 3 && containers.values.length === 2,
     );
     await eventually(
       'both collections are confirmed again',
@@ -199,15 +206,17 @@ describe('NotificationService against @changefeed/server', () => {
     });
     await eventually(
       'the new epoch delivers live',
-      () => forums.values.length === 3 && containers.values.length === 2,
+      () => forums.values.length === 4 && containers.values.length === 3,
     );
 
     expect(forums.values).toEqual([
+      reset('forums'),
       { collection: 'forums', op: 'insert', id: 1, seq: before![0] },
       { collection: 'forums', op: 'reset' },
       { collection: 'forums', op: 'update', id: 2, seq: live![1] },
     ]);
     expect(containers.values).toEqual([
+      reset('containers'),
       { collection: 'containers', op: 'reset' },
       { collection: 'containers', op: 'update', id: 3, seq: live![0] },
     ]);
@@ -235,9 +244,12 @@ describe('NotificationService against @changefeed/server', () => {
         { collection: 'forums', op: 'update', id: 2 },
       ],
     });
-    await eventually('forums still delivers', () => forums.values.length === 1);
+    await eventually('forums still delivers', () => forums.values.length === 2);
 
-    expect(forums.values).toEqual([{ collection: 'forums', op: 'update', id: 2, seq: seqs![1] }]);
+    expect(forums.values).toEqual([
+      reset('forums'),
+      { collection: 'forums', op: 'update', id: 2, seq: seqs![1] },
+    ]);
     // Nothing of a refused collection is ever sent on the connection (it was published first).
     expect(sentNotifications().filter((n) => n.collection === 'secret')).toEqual([]);
     expect(secret.values).toEqual([]);
@@ -251,10 +263,14 @@ describe('NotificationService against @changefeed/server', () => {
     // The trailing edge waits for the burst to go quiet, so the count does not depend on how long
     // the browser takes to dispatch 1,000 frames; the window only has to outlast a pause inside
     // the burst (a GC on a busy CI machine), hence the demo's 250 ms rather than the default.
-    const coalesced = record(notifications.filterByCollection('orders').pipe(coalesceNotifications(250)));
-    const all = record(notifications.filterByCollection('orders'));
+    // Recorded once the subscription is live, so neither stream starts with the startup reset.
+    notifications.filterByCollection('orders').subscribe();
     const confirmed = notifications.isConfirmed('orders');
     await eventually('orders is confirmed', () => confirmed());
+    const coalesced = record(
+      notifications.filterByCollection('orders').pipe(coalesceNotifications(250)),
+    );
+    const all = record(notifications.filterByCollection('orders'));
 
     const burst: Notification[] = Array.from({ length: 1000 }, (_, i) => ({
       collection: 'orders',

@@ -14,12 +14,18 @@ import type { Duplex } from 'node:stream';
 const HEARTBEAT_MS = 1000;
 const WS_PATH = '/ws';
 
+/** The slow notifier's authenticate takes this long: a real network with real auth, where the startup gap is seconds wide. */
+const AUTH_DELAY_MS = 1200;
+
 /** Every command the specs send; answered with {@link ControlReply}. */
 type Command =
   | { action: 'info' }
   | { action: 'notify'; notifications: Notification[] }
   | { action: 'drop'; thenNotify?: Notification[] }
-  | { action: 'restart' };
+  | { action: 'restart' }
+  | { action: 'slowAuth' }
+  | { action: 'rows'; collection: string }
+  | { action: 'insert'; collection: string; name: string };
 
 /** Upgraded (WebSocket) TCP sockets, so `drop` can cut them without the notifier knowing first. */
 const sockets = new Set<Duplex>();
@@ -47,6 +53,25 @@ server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
   sockets.add(socket);
   socket.once('close', () => sockets.delete(socket));
 });
+
+// A second notifier on its own port whose authenticate is slow, over a tiny table the specs fetch
+// from ('rows') and write to ('insert', which notifies as a trigger would): the startup-gap spec
+// inserts while the client is still being authenticated.
+const slowServer = createServer((req, res) => {
+  if (!slowNotifier.handleRequest(req, res)) res.writeHead(404).end();
+});
+slowServer.on('upgrade', (_req: IncomingMessage, socket: Duplex) =>
+  socket.on('error', () => undefined),
+);
+const slowNotifier = createNotifier({
+  server: slowServer,
+  heartbeat: HEARTBEAT_MS,
+  origins: '*',
+  authenticate: () => new Promise((resolve) => setTimeout(() => resolve('user'), AUTH_DELAY_MS)),
+  onError: (error) => console.error('real-server (slow auth):', error),
+});
+const tables = new Map<string, { id: number; name: string }[]>();
+let nextRowId = 1;
 
 function start(): Notifier {
   return createNotifier({
@@ -93,6 +118,18 @@ async function run(command: Command): Promise<object> {
       await notifier.ready;
       return info({ previousEpoch: old.epoch });
     }
+    case 'slowAuth': {
+      const { port } = slowServer.address() as AddressInfo;
+      return { url: `ws://127.0.0.1:${port}${WS_PATH}`, authDelay: AUTH_DELAY_MS };
+    }
+    case 'rows':
+      return { rows: tables.get(command.collection) ?? [] };
+    case 'insert': {
+      const row = { id: nextRowId++, name: command.name };
+      tables.set(command.collection, [...(tables.get(command.collection) ?? []), row]);
+      const seq = slowNotifier.notify({ collection: command.collection, op: 'insert', id: row.id });
+      return { rows: tables.get(command.collection), seqs: [seq] };
+    }
     default:
       throw new Error(`unknown action ${JSON.stringify((command as { action?: unknown }).action)}`);
   }
@@ -128,9 +165,11 @@ function stop(): Promise<void> {
   return (stopping ??= (async () => {
     const timer = setTimeout(() => process.exit(1), 5000);
     timer.unref();
-    await notifier?.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await Promise.all([notifier?.close(), slowNotifier.close()]);
+    for (const http of [server, slowServer]) {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    }
     process.exit(0);
   })());
 }
@@ -142,6 +181,7 @@ process.stdin.on('error', () => void stop());
 process.stdin.resume();
 
 notifier = start();
+slowServer.listen(0, '127.0.0.1');
 server.listen(0, '127.0.0.1', () => {
   notifier!.ready.then(
     () =>

@@ -21,6 +21,13 @@ export type { WebSocketSession } from './lib/websocket-session';
 export { WebSocketService } from './lib/websocket.service';
 export { NotificationService } from './lib/notification.service';
 export { coalesceNotifications } from './lib/coalesce-notifications';
+export { liveResource } from './lib/live-resource';
+export type {
+  LiveInterest,
+  LiveResourceOptions,
+  LiveResourceRef,
+  LiveRows,
+} from './lib/live-resource-options';
 export { NotificationsError } from './lib/notifications-error';
 export { NotificationsErrorCode } from './lib/notifications-error-code';
 export type { Notification, RowId } from '@changefeed/protocol';

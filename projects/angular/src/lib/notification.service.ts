@@ -8,6 +8,7 @@ import {
   PLATFORM_ID,
   Signal,
   signal,
+  untracked,
 } from '@angular/core';
 import {
   isNotification,
@@ -38,9 +39,28 @@ interface Stream {
 }
 
 /**
+ * A consumer that subscribed before its streams were live. It fetched at about the time it
+ * subscribed, so a change committed between that fetch and the server's `subscribed` never reaches
+ * it as a notification: unless the confirmation proves nothing happened in between, it gets one
+ * `reset` once its last stream is live.
+ */
+interface Waiter {
+  subscriber: Subscriber<Notification>;
+  /** The session it subscribed in, and the newest seq it had seen then (null: unknown). */
+  session?: WebSocketSession | null;
+  seq: number | null;
+  /** Its streams not yet confirmed. */
+  waiting: Set<Stream>;
+  /** Of those, the first whose confirmation cannot rule out a missed change. */
+  missed?: Stream;
+}
+
+/**
  * Change notifications per collection, kept correct across reconnects: ref-counted subscribe and
  * unsubscribe frames, re-subscribe + resume after a reconnect, synthetic `reset` notifications
- * for every gap the server cannot replay, duplicates dropped by `seq`.
+ * for every gap the server cannot replay, duplicates dropped by `seq`. A consumer that fetches
+ * when it subscribes misses nothing before its subscription is live either: it gets one `reset`
+ * when confirmed, unless the confirmation proves nothing changed since it subscribed.
  *
  * @example
  * export class Forums implements OnInit {
@@ -66,8 +86,9 @@ export class NotificationService {
   readonly #streams = new Map<string, Stream>();
   readonly #confirmed = signal<ReadonlySet<string>>(new Set());
   readonly #errorSubject = new Subject<NotificationsError>();
-  /** Collections of a new epoch that refetch once the server confirms them, not before (a fetch before could miss a change). */
+  /** Streams with a reconnect gap (a new epoch, a plain server) that reset once the server confirms them, not before (a fetch before could miss a change). */
   readonly #pendingResets = new Set<string>();
+  readonly #waiters = new Set<Waiter>();
   #connection?: Subscription | null;
   /** The live connection's session; its `welcome` is null for a plain broadcast server. */
   #session?: WebSocketSession | null;
@@ -130,8 +151,21 @@ export class NotificationService {
       const held = wanted.map(([collection, ids]) => this.#acquire(collection, ids));
       // `T` is the caller's claim about `data`; the wire carries whatever the server sent.
       const target = subscriber as Subscriber<Notification>;
+      // Untracked: subscribing inside an effect must not make it depend on confirmations.
+      const confirmed = untracked(this.#confirmed);
+      const waiting = new Set(held.filter((stream) => !confirmed.has(stream.key)));
+      // The newest seq seen was assigned before this subscribe, so its change is in a fetch made
+      // now; if the subscription went live at or before that seq, nothing can have been missed.
+      const waiter: Waiter = {
+        subscriber: target,
+        session: this.#session,
+        seq: this.#session?.welcome ? this.#lastSeq : null,
+        waiting,
+      };
+      if (waiting.size) this.#waiters.add(waiter);
       const subscriptions = held.map((stream) => stream.subject.subscribe(target));
       return () => {
+        this.#waiters.delete(waiter);
         for (const subscription of subscriptions) subscription.unsubscribe();
         for (const stream of held) this.#release(stream);
       };
@@ -183,7 +217,7 @@ export class NotificationService {
     if (rest.length) this.#index.set(stream.collection, rest);
     else this.#index.delete(stream.collection);
     this.#pendingResets.delete(stream.key);
-    if (this.#confirmed().has(stream.key))
+    if (untracked(this.#confirmed).has(stream.key))
       this.#confirmed.update((keys) => new Set([...keys].filter((k) => k !== stream.key)));
     if (unsubscribe && this.#session?.welcome) this.#ws.send(frameOf('unsubscribe', stream));
     // The unsubscribe above goes out first: releasing the last consumer closes the socket.
@@ -208,8 +242,8 @@ export class NotificationService {
     if (!welcome) {
       // A plain server has no subscriptions to confirm and no way to replay what a reconnect missed.
       this.#epoch = this.#lastSeq = null;
+      if (session.reconnect) for (const stream of active) this.#pendingResets.add(stream.key);
       this.#confirm(active.map((stream) => stream.key));
-      if (session.reconnect) for (const stream of active) this.#emitReset(stream);
       return;
     }
     // One batch from the interest set as it is now, never a replay of stale frames: a subscribe
@@ -236,11 +270,10 @@ export class NotificationService {
   private receive(frame: ServerFrame): void {
     if (isNotification(frame)) return this.#dispatch(frame);
     if (frame.type === 'subscribed') {
-      const keys = frame.collections.map((collection) => keyOf(collection, frame.ids));
-      this.#confirm(keys);
-      // A pending reset's stream is live: #drop forgets its pending reset.
-      for (const key of keys)
-        if (this.#pendingResets.delete(key)) this.#emitReset(this.#streams.get(key)!);
+      this.#confirm(
+        frame.collections.map((collection) => keyOf(collection, frame.ids)),
+        frame.seq,
+      );
     } else if (frame.type === 'reset') {
       for (const collection of frame.collections)
         for (const stream of this.#index.get(collection) ?? []) this.#emitReset(stream);
@@ -277,16 +310,48 @@ export class NotificationService {
   }
 
   #emitReset(stream: Stream): void {
-    stream.subject.next({ collection: stream.collection, op: 'reset' });
+    stream.subject.next(resetOf(stream));
   }
 
-  #confirm(keys: string[]): void {
-    if (keys.length) this.#confirmed.update((old) => new Set([...old, ...keys]));
+  /**
+   * Marks streams live, then makes up for what they may have missed before: a reconnect's gap
+   * resets every consumer, a first subscription resets each consumer that cannot prove it missed
+   * nothing (`seq` is the `subscribed` frame's head; a plain server has none).
+   */
+  #confirm(keys: string[], seq?: number): void {
+    if (!keys.length) return;
+    this.#confirmed.update((old) => new Set([...old, ...keys]));
+    for (const key of keys) {
+      const stream = this.#streams.get(key);
+      // A stream dropped meanwhile (#drop forgets its pending reset too).
+      if (!stream) continue;
+      const reset = this.#pendingResets.delete(key);
+      if (reset) this.#emitReset(stream);
+      for (const waiter of this.#waiters) {
+        if (!waiter.waiting.delete(stream)) continue;
+        // Live from `seq` on, with the consumer's newest seq at or past it: anything later reaches it.
+        const proven =
+          seq !== undefined &&
+          waiter.session === this.#session &&
+          waiter.seq !== null &&
+          waiter.seq >= seq;
+        if (!reset && !proven) waiter.missed ??= stream;
+        if (waiter.waiting.size) continue;
+        this.#waiters.delete(waiter);
+        // One reset per consumer, however many of its collections it covers: the view refetches
+        // what it shows once, not once per collection.
+        if (waiter.missed) waiter.subscriber.next(resetOf(waiter.missed));
+      }
+    }
   }
 }
 
 function frameOf<T extends 'subscribe' | 'unsubscribe'>(type: T, { collection, ids }: Stream) {
   return { type, collections: [collection], ...(ids && { ids }) };
+}
+
+function resetOf({ collection }: Stream): Notification {
+  return { collection, op: 'reset' };
 }
 
 function keyOf(collection: string, ids?: RowId[]): string {

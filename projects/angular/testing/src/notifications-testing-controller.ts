@@ -1,5 +1,5 @@
 import { Injectable } from '@angular/core';
-import { Notification, WelcomeFrame } from '@changefeed/protocol';
+import { Notification, RowId, WelcomeFrame } from '@changefeed/protocol';
 import { FakeClock } from './fake-clock';
 import { FakeWebSocket } from './fake-websocket';
 
@@ -7,7 +7,7 @@ import { FakeWebSocket } from './fake-websocket';
 interface Sent {
   type: 'subscribe' | 'unsubscribe';
   collection: string;
-  ids?: unknown[];
+  ids?: RowId[];
 }
 
 /**
@@ -74,17 +74,30 @@ export class NotificationsTestingController {
     else this.socket?.drop(state === 'closed' ? 4403 : 1006);
   }
 
-  /** Asserts the app subscribed to these whole collections (and claims those frames); answers `subscribed`. */
+  /**
+   * Asserts the app subscribed to these whole collections (and claims those frames); answers
+   * `subscribed`, so `isConfirmed()` turns true and a `liveResource()` on them loads. A consumer
+   * that subscribed before the connection gets its startup `reset` here, as from a real server.
+   */
   expectSubscribe(...collections: string[]): void {
     this.claim('subscribe', collections);
-    const socket = this.accept();
-    if (socket.readyState === 1)
-      socket.receive({ type: 'subscribed', collections, seq: this.welcome.seq });
+    this.confirm(collections);
+  }
+
+  /** Asserts the app subscribed to these rows of one collection (`filterByRow`, a `liveResource()` on rows); answers `subscribed`. */
+  expectSubscribeRows(collection: string, ...ids: RowId[]): void {
+    // Echoed as the app sent them, as a server does.
+    this.confirm([collection], this.claim('subscribe', [collection], ids));
   }
 
   /** Asserts the app unsubscribed from these whole collections (and claims those frames). */
   expectUnsubscribe(...collections: string[]): void {
     this.claim('unsubscribe', collections);
+  }
+
+  /** Asserts the app unsubscribed from these rows of one collection. */
+  expectUnsubscribeRows(collection: string, ...ids: RowId[]): void {
+    this.claim('unsubscribe', [collection], ids);
   }
 
   /** Fails if the app sent a subscribe or unsubscribe no `expect…()` claimed. */
@@ -104,21 +117,40 @@ export class NotificationsTestingController {
     return socket;
   };
 
-  private claim(type: Sent['type'], collections: string[]): void {
+  /** Claims the frames; returns the ids the last one was sent with. */
+  private claim(type: Sent['type'], collections: string[], ids?: RowId[]): RowId[] | undefined {
     if (type === 'subscribe' && this.socket?.readyState === 0) this.accept();
     this.collect();
+    const rows = ids && rowsOf(ids);
+    let sentIds: RowId[] | undefined;
     const missing = collections.filter((collection) => {
       const at = this.unclaimed.findIndex(
-        (sent) => sent.type === type && sent.collection === collection && !sent.ids,
+        (sent) =>
+          sent.type === type &&
+          sent.collection === collection &&
+          (sent.ids ? rowsOf(sent.ids) : undefined) === rows,
       );
-      if (at >= 0) this.unclaimed.splice(at, 1);
+      if (at >= 0) sentIds = this.unclaimed.splice(at, 1)[0].ids;
       return at < 0;
     });
     if (missing.length) {
+      const expected = missing.join(', ') + (ids ? ' ' + JSON.stringify(ids) : '');
       throw new Error(
-        `@changefeed/angular/testing: expected ${type} [${missing.join(', ')}], sent: ${describe(this.unclaimed)}`,
+        `@changefeed/angular/testing: expected ${type} [${expected}], sent: ${describe(this.unclaimed)}`,
       );
     }
+    return sentIds;
+  }
+
+  private confirm(collections: string[], ids?: RowId[]): void {
+    const socket = this.accept();
+    if (socket.readyState === 1)
+      socket.receive({
+        type: 'subscribed',
+        collections,
+        ...(ids && { ids }),
+        seq: this.welcome.seq,
+      });
   }
 
   /** Reads frames the sockets sent since the last look. */
@@ -133,6 +165,11 @@ export class NotificationsTestingController {
       this.read.set(socket, frames.length);
     }
   }
+}
+
+/** A row set as a comparable string: order and type do not matter, as on the server ("7" is 7). */
+function rowsOf(ids: RowId[]): string {
+  return JSON.stringify([...new Set(ids.map(String))].sort());
 }
 
 function describe(sent: Sent[]): string {

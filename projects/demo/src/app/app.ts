@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { ConnectionBadgeComponent } from './connection-badge/connection-badge.component';
 import { ContainersComponent } from './containers/containers.component';
+import { ForumDetailComponent } from './forum-detail/forum-detail.component';
 import { ForumsComponent } from './forums/forums.component';
 import { NotificationLogComponent } from './notification-log/notification-log.component';
 
@@ -10,6 +11,7 @@ import { NotificationLogComponent } from './notification-log/notification-log.co
   imports: [
     ConnectionBadgeComponent,
     ContainersComponent,
+    ForumDetailComponent,
     ForumsComponent,
     NotificationLogComponent,
   ],

@@ -35,6 +35,10 @@ export class DemoApi {
     );
   }
 
+  forum(id: number): Observable<Forum> {
+    return this.http.get<Forum>(`/api/forums/${id}`);
+  }
+
   createForum(name: string, containerId: number): Observable<Forum> {
     return this.http.post<Forum>('/api/forums', { name, containerId });
   }

@@ -38,10 +38,21 @@ describe(ContainersComponent.name, () => {
     http.verify();
   });
 
-  it('subscribes to containers and forums and refetches when either changes', () => {
+  it('refetches once when its subscription is confirmed: a change may have come before it', () => {
     const { http, server } = setup();
     http.expectOne('/api/containers').flush([]);
     server.expectSubscribe('containers', 'forums');
+    http.expectOne('/api/containers').flush([ENGINEERING]);
+    http.verify();
+  });
+
+  it('subscribes to containers and forums and refetches when either changes', () => {
+    jasmine.clock().install();
+    const { http, server } = setup();
+    http.expectOne('/api/containers').flush([]);
+    server.expectSubscribe('containers', 'forums');
+    http.expectOne('/api/containers').flush([]); // the startup reset
+    jasmine.clock().tick(COALESCE_MS);
     server.emit({ collection: 'forums', op: 'insert', id: 7 });
     http.expectOne('/api/containers').flush([ENGINEERING]);
     http.verify();
@@ -52,6 +63,8 @@ describe(ContainersComponent.name, () => {
     const { http, server } = setup();
     http.expectOne('/api/containers').flush([]);
     server.expectSubscribe('containers', 'forums');
+    http.expectOne('/api/containers').flush([]); // the startup reset
+    jasmine.clock().tick(COALESCE_MS);
     for (let id = 1; id <= 100; id++) server.emit({ collection: 'forums', op: 'insert', id });
     http.expectOne('/api/containers').flush([]); // leading edge
     jasmine.clock().tick(COALESCE_MS);

@@ -7,6 +7,7 @@ import {
 } from '@changefeed/angular/testing';
 import { Container, Forum } from '../api/models';
 import { DemoState } from '../demo-state';
+import { COALESCE_MS } from '../containers/containers.component';
 import { BURST_SIZE, ForumsComponent } from './forums.component';
 
 const CONTAINERS: Container[] = [
@@ -33,6 +34,8 @@ function setup() {
 }
 
 describe(ForumsComponent.name, () => {
+  afterEach(() => jasmine.clock().uninstall());
+
   it('fetches all forums on init and labels each with its container', async () => {
     const { fixture, http, element } = setup();
     http.expectOne('/api/forums').flush([ROADMAP]);
@@ -43,9 +46,12 @@ describe(ForumsComponent.name, () => {
   });
 
   it('refetches on a containers notification too: a renamed container changes the labels', () => {
+    jasmine.clock().install();
     const { http, server } = setup();
     http.expectOne('/api/forums').flush([ROADMAP]);
     server.expectSubscribe('containers', 'forums');
+    http.expectOne('/api/forums').flush([ROADMAP]); // the startup reset
+    jasmine.clock().tick(COALESCE_MS);
     server.emit({ collection: 'containers', op: 'update', id: 1 });
     http.expectOne('/api/forums').flush([ROADMAP]);
     http.verify();
@@ -76,6 +82,16 @@ describe(ForumsComponent.name, () => {
     expect(element.textContent).toContain(
       `Inserted ${BURST_SIZE} forums into Product in one transaction.`,
     );
+  });
+
+  it('selects a forum for the detail panel', async () => {
+    const { fixture, http, element, state } = setup();
+    http.expectOne('/api/forums').flush([ROADMAP]);
+    await fixture.whenStable();
+    (
+      element.querySelector('[aria-label="Show details of forum Roadmap"]') as HTMLButtonElement
+    ).click();
+    expect(state.selectedForumId()).toBe(10);
   });
 
   it('moves a forum with PATCH {containerId}', async () => {
