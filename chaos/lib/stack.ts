@@ -7,6 +7,7 @@ import { createScratchDatabase } from '../../e2e/lib/postgres';
 import { DemoInstance } from './demo-instance';
 import { FaultProxy } from './fault-proxy';
 import { ViewPage, type View } from './view-page';
+import type { Pinned } from './writer';
 
 /**
  * The demo stack under test, every part real: a scratch Postgres database; demo-api on it, its
@@ -24,7 +25,7 @@ export class Stack {
     readonly dbProxy: FaultProxy,
     readonly browser: Browser,
     readonly pages: ViewPage[],
-    readonly pinned: number[],
+    readonly pinned: Pinned,
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
@@ -47,17 +48,24 @@ export class Stack {
     const containers = (
       await db.query<{ id: number }>('select id from containers order by id')
     ).rows.map((r) => r.id);
-    const pinned = containers.slice(0, 2);
+    const forum = (
+      await db.query<{ id: number }>(
+        'select min(id) as id from forums where container_id = any($1)',
+        [containers.slice(0, 2)],
+      )
+    ).rows[0]!.id;
+    const pinned: Pinned = { containers: containers.slice(0, 2), forum };
     const browser = await chromium.launch({
       executablePath: systemChromium.executablePath,
       args: [...systemChromium.flags],
     });
     const views: [string, View][] = [
       ['all', { kind: 'all' }],
-      ...pinned.map((id): [string, View] => [
-        `container ${id}`,
-        { kind: 'container', containerId: id },
-      ]),
+      [
+        `container ${pinned.containers[0]}`,
+        { kind: 'container', containerId: pinned.containers[0]! },
+      ],
+      [`forum ${forum}`, { kind: 'forum', forumId: forum }],
     ];
     const pages = await Promise.all(
       views.map(([name, view]) => ViewPage.open(browser, name, instance.port, view)),

@@ -13,9 +13,18 @@ export async function truth(db: pg.Pool, view: View): Promise<Shown> {
       : 'select name from forums',
     view.kind === 'container' ? [view.containerId] : [],
   );
+  let detail = '';
+  if (view.kind === 'forum') {
+    const forum = await db.query<{ name: string; container: string }>(
+      'select f.name, c.name as container from forums f join containers c on c.id = f.container_id where f.id = $1',
+      [view.forumId],
+    );
+    detail = forum.rows[0] ? `${forum.rows[0].name} in ${forum.rows[0].container}` : 'deleted';
+  }
   return {
     containers: containers.rows.map((r) => `${r.name} (${r.n})`),
     forums: forums.rows.map((r) => r.name).sort(),
+    detail,
   };
 }
 
@@ -34,5 +43,7 @@ export function difference(shown: Shown, expected: Shown): string {
     else if (shown[key].join('\n') !== expected[key].join('\n'))
       parts.push(`${key}: same rows in another order`);
   }
+  if (shown.detail !== expected.detail)
+    parts.push(`forum detail: shows "${shown.detail}", the database has "${expected.detail}"`);
   return parts.join('; ');
 }

@@ -2,7 +2,11 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { FaultProxy } from './fault-proxy';
 
 /** Which part of the data a page shows. */
-export type View = { kind: 'all' } | { kind: 'container'; containerId: number };
+export type View =
+  | { kind: 'all' }
+  | { kind: 'container'; containerId: number }
+  /** All lists, plus the forum detail panel (liveResource() on one row) following one forum. */
+  | { kind: 'forum'; forumId: number };
 
 /** What a page shows, in a form that compares equal to a fresh query when it is up to date. */
 export interface Shown {
@@ -10,6 +14,8 @@ export interface Shown {
   containers: string[];
   /** The forums of the page's view, by name, sorted. */
   forums: string[];
+  /** The detail panel: `name in container`, `deleted`, or '' when the view has none. */
+  detail: string;
 }
 
 // Page-side scripts are strings: tsx compiles functions passed to page.evaluate() with helpers
@@ -23,7 +29,14 @@ const READ_LISTS = `(() => {
       if (name === undefined) return []; // "All containers", or a row being edited
       return [withCount ? name + ' (' + li.querySelector('.count')?.textContent?.trim() + ')' : name];
     });
-  return { containers: items('Containers', true), forums: items('Forums', false).sort() };
+  const panel = document.querySelector('[data-test="forum-detail"]');
+  const text = (test) => panel?.querySelector('[data-test="' + test + '"]')?.textContent?.trim() ?? '';
+  const detail = !panel || panel.querySelector('.empty')
+    ? ''
+    : panel.querySelector('[data-test="detail-deleted"]')
+      ? 'deleted'
+      : text('detail-name') + ' in ' + text('detail-container');
+  return { containers: items('Containers', true), forums: items('Forums', false).sort(), detail };
 })()`;
 
 /** Overrides the page's visibility and fires the event, as a tab switch would. */
@@ -79,6 +92,11 @@ export class ViewPage {
     await viewPage.waitForState('open', 30_000);
     if (view.kind === 'container')
       await page.getByLabel('Show forums of').selectOption(String(view.containerId));
+    if (view.kind === 'forum')
+      await page
+        .locator(`[data-forum-id="${view.forumId}"]`)
+        .getByRole('button', { name: /^Show details of forum/ })
+        .click();
     return viewPage;
   }
 

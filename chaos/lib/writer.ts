@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import type { Random } from './random';
 
+/** The containers and the forum the pages' views are on. */
+export interface Pinned {
+  containers: readonly number[];
+  forum: number;
+}
+
 /** Past this many forums the writer deletes more than it creates, so lists stay readable. */
 const MAX_FORUMS = 80;
 
@@ -22,8 +28,8 @@ export class Writer {
     private readonly db: pg.Pool,
     private readonly apiUrl: string,
     private readonly random: Random,
-    /** Containers the pages' views are on: renamed, never deleted. */
-    private readonly pinned: readonly number[],
+    /** What the pages' views follow: renamed and moved, never deleted. */
+    private readonly pinned: Pinned,
     private readonly tag: string,
   ) {}
 
@@ -46,7 +52,7 @@ export class Writer {
 
   /** `n` forums in one transaction: one commit, n trigger notifications. */
   async burst(n: number): Promise<void> {
-    const container = this.random.pick(this.pinned);
+    const container = this.random.pick(this.pinned.containers);
     await this.db.query(
       `insert into forums (name, container_id) select $1 || '-' || i, $2 from generate_series(1, $3) i`,
       [this.#name('burst'), container, n],
@@ -63,7 +69,8 @@ export class Writer {
     );
     if (forums.length > MAX_FORUMS) {
       // One statement: many deletes in one commit, another burst shape.
-      const doomed = this.random.sample(forums, forums.length - MAX_FORUMS / 2);
+      const deletable = forums.filter((id) => id !== this.pinned.forum);
+      const doomed = this.random.sample(deletable, forums.length - MAX_FORUMS / 2);
       await this.db.query('delete from forums where id = any($1)', [doomed]);
       this.landed.sql++;
       return;
@@ -79,9 +86,17 @@ export class Writer {
       'rename container',
       'delete container',
     ] as const);
-    const forum = forums.length ? this.random.pick(forums) : null;
-    const container = this.random.pick(containers);
-    const spare = containers.filter((id) => !this.pinned.includes(id));
+    // The followed forum gets a good share of the renames and moves, so its detail view is tested;
+    // it is never deleted, and only moved between pinned containers (a cascade could take it).
+    const followed = op !== 'delete forum' && this.random.chance(0.3);
+    const deletable = forums.filter((id) => id !== this.pinned.forum);
+    const forum = followed
+      ? this.pinned.forum
+      : deletable.length
+        ? this.random.pick(deletable)
+        : null;
+    const container = this.random.pick(followed ? this.pinned.containers : containers);
+    const spare = containers.filter((id) => !this.pinned.containers.includes(id));
     switch (op) {
       case 'create forum':
         return this.#write(
