@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodeRuntime } from './node-runtime';
 import type { Snippet } from './readme-snippets';
-import { runCommand } from './run-command';
+import { runCommand, runNg } from './run-command';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Files the test adds to the fresh app: the root component showing the README's, the zone.js entry. */
@@ -42,13 +42,8 @@ export async function buildConsumerApp(options: {
     writeFileSync(file, code);
   }
   if (zone) addZoneConfiguration(dir);
-  const ng = (...args: string[]) =>
-    runCommand(runtime.node, [join(dir, 'node_modules/@angular/cli/bin/ng.js'), 'build', ...args], {
-      cwd: dir,
-      env: { ...runtime.env, NG_CLI_ANALYTICS: 'false' },
-    });
-  await ng();
-  if (zone) await ng('--configuration', 'production,zone');
+  await runNg(dir, runtime, 'build');
+  if (zone) await runNg(dir, runtime, 'build', '--configuration', 'production,zone');
   return zone
     ? { zoneless: join(dir, 'dist/app/browser'), zone: join(dir, 'dist/zone/browser') }
     : { zoneless: join(dir, 'dist/app/browser') };

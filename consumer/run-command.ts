@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { NodeRuntime } from './node-runtime';
 
 /**
  * Runs a command to completion with its output captured; a failure throws with the command and
@@ -24,5 +26,13 @@ export function runCommand(
           ),
         );
     });
+  });
+}
+
+/** The app's own Angular CLI on `runtime`, e.g. `runNg(dir, runtime, 'build')`. */
+export function runNg(dir: string, runtime: NodeRuntime, ...args: string[]): Promise<string> {
+  return runCommand(runtime.node, [join(dir, 'node_modules/@angular/cli/bin/ng.js'), ...args], {
+    cwd: dir,
+    env: { ...runtime.env, NG_CLI_ANALYTICS: 'false' },
   });
 }

@@ -8,7 +8,8 @@
  *
  * Env: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; unreachable → skipped,
  * failed under CI=true), CHANGEFEED_CONSUMER_CACHE (default ~/.cache/changefeed-consumer: the Node
- * 22 binary and one installed app per Angular version), CONSUMER_KEEP=1 keeps the temporary apps.
+ * 22 binary and one installed app per Angular version), CONSUMER_KEEP=1 keeps the temporary apps,
+ * CONSUMER_ANGULAR=22 runs only the versions starting so.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,6 +26,7 @@ import { buildConsumerApp } from './consumer-app';
 import { pageStaysLive } from './live-page';
 import { nodeRuntime } from './node-runtime';
 import { readmeSnippets } from './readme-snippets';
+import { runCommand } from './run-command';
 import { ServerProcess } from './server-process';
 
 const root = join(import.meta.dirname, '..');
@@ -35,10 +37,11 @@ const installedVersion = (name: string): string => require(`${name}/package.json
 const TARGETS = [
   { angular: installedVersion('@angular/core'), node: process.versions.node, zone: true },
   { angular: '22.2.6', node: '22.23.3', zone: false },
-];
+].filter(({ angular }) => angular.startsWith(process.env['CONSUMER_ANGULAR'] ?? ''));
 /** Installed with every app at the versions this repo is tested with. */
 const EXTRA_DEPENDENCIES = { pg: installedVersion('pg'), 'zone.js': installedVersion('zone.js') };
-const READMES = ['README.md'];
+/** Their marked code blocks become files of every app: the root README's run, the SDK's are built. */
+const READMES = ['README.md', 'projects/angular/README.md'];
 
 const cacheDir =
   process.env['CHANGEFEED_CONSUMER_CACHE'] ?? join(homedir(), '.cache', 'changefeed-consumer');
@@ -52,6 +55,21 @@ let db: pg.Client | undefined;
 const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 try {
+  results.push(
+    await runTest(
+      'plain node imports the built @changefeed/server in this workspace',
+      async () => {
+        // Its import of @changefeed/protocol must reach dist/protocol (projects/protocol/built.mjs).
+        const check = `const { createNotifier } = await import('@changefeed/server');
+          if (typeof createNotifier !== 'function') throw new Error('no createNotifier');`;
+        await runCommand(process.execPath, ['--input-type=module', '--eval', check], {
+          cwd: root,
+          env: process.env,
+        });
+      },
+      30_000,
+    ),
+  );
   db = await connect(ADMIN_URL).catch((error: Error) => {
     if (process.env['CI'])
       throw new Error(`Postgres at ${ADMIN_URL} is unreachable under CI=true: ${error.message}`);
@@ -61,7 +79,8 @@ try {
     return undefined;
   });
   if (db) {
-    const tarballs = pack();
+    // Packed into the run's own folder, so an `npm run pack` meanwhile cannot pull them away.
+    const tarballs = pack(join(workDir, 'packages'));
     const snippets = READMES.flatMap((readme) => readmeSnippets(join(root, readme)));
     browser = await chromium.launch({
       executablePath: systemChromium.executablePath,

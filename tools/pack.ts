@@ -7,16 +7,26 @@
  *   (the tsc build in projects/server/dist, sql/).
  * Markdown links that leave a package (`../../docs/protocol.md`) would break once installed, so
  * the linked files are shipped inside the package at their repository path and the links point
- * there; a link that still resolves to nothing fails the pack.
+ * there; a link that still resolves to nothing fails the pack, and so does a source map naming a
+ * source that is neither inlined nor shipped.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 export const PACKAGES_DIR = join(root, 'dist/packages');
-const STAGE_DIR = join(root, 'dist/stage');
 
 interface PackageToPack {
   /** The folder its package.json, README and links are written for. */
@@ -34,11 +44,10 @@ const PACKAGES: PackageToPack[] = [
 /** A relative Markdown link target: not a URL, not an anchor on the same page. */
 const LINK = /\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s#]+)(#[^)\s]*)?\)/gi;
 
-/** Copies what the package ships into a fresh folder under dist/stage/ and returns it. */
-function stage({ source, built }: PackageToPack): string {
+/** Copies what the package ships into a fresh folder in `stageDir` and returns it. */
+function stage({ source, built }: PackageToPack, stageDir: string): string {
   const from = join(root, built ?? source);
-  const to = join(STAGE_DIR, relative(join(root, 'projects'), join(root, source)));
-  rmSync(to, { recursive: true, force: true });
+  const to = join(stageDir, relative(join(root, 'projects'), join(root, source)));
   const manifest = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8'));
   if (built) cpSync(from, to, { recursive: true });
   else
@@ -52,10 +61,29 @@ function stage({ source, built }: PackageToPack): string {
   if (manifest.main && !existsSync(join(to, manifest.main))) delete manifest.main;
   delete manifest.scripts;
   delete manifest.devDependencies;
+  checkSourceMaps(to);
   const shipped = shipLinkedFiles(to, join(root, source), 'README.md');
   if (manifest.files) manifest.files.push(...shipped);
   writeFileSync(join(to, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   return to;
+}
+
+/** Every source a shipped map names must be inside it (`sourcesContent`) or shipped beside it. */
+function checkSourceMaps(packageDir: string): void {
+  const maps = readdirSync(packageDir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+    f.endsWith('.map'),
+  );
+  for (const map of maps) {
+    const { sources, sourcesContent = [] } = JSON.parse(
+      readFileSync(join(packageDir, map), 'utf8'),
+    );
+    const missing = (sources as string[]).filter(
+      (source, i) =>
+        sourcesContent[i] == null && !existsSync(resolve(packageDir, dirname(map), source)),
+    );
+    if (missing.length)
+      throw new Error(`${map} points at ${missing.join(', ')}, which the package does not ship`);
+  }
 }
 
 /**
@@ -96,19 +124,28 @@ function shipLinkedFiles(
   return [...added];
 }
 
-/** Packs every package into dist/packages/ and returns the tarballs' paths. */
-export function pack(): string[] {
-  rmSync(PACKAGES_DIR, { recursive: true, force: true });
-  mkdirSync(PACKAGES_DIR, { recursive: true });
-  return PACKAGES.map((pkg) => {
-    const [{ filename }] = JSON.parse(
-      execFileSync('npm', ['pack', stage(pkg), '--json', '--pack-destination', PACKAGES_DIR], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-      }),
-    ) as { filename: string }[];
-    return join(PACKAGES_DIR, filename);
-  });
+/** Packs every package into `destination` (emptied first) and returns the tarballs' paths. */
+export function pack(destination = PACKAGES_DIR): string[] {
+  rmSync(destination, { recursive: true, force: true });
+  mkdirSync(destination, { recursive: true });
+  const stageDir = mkdtempSync(join(tmpdir(), 'changefeed-pack-'));
+  try {
+    return PACKAGES.map((pkg) => {
+      const [{ filename }] = JSON.parse(
+        execFileSync(
+          'npm',
+          ['pack', stage(pkg, stageDir), '--json', '--pack-destination', destination],
+          {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'inherit'],
+          },
+        ),
+      ) as { filename: string }[];
+      return join(destination, filename);
+    });
+  } finally {
+    rmSync(stageDir, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url))
