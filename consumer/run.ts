@@ -11,7 +11,8 @@
  * 22 binary and one installed app per Angular version), CONSUMER_KEEP=1 keeps the temporary apps,
  * CONSUMER_ANGULAR=22 runs only the versions starting so.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,24 +87,33 @@ try {
       executablePath: systemChromium.executablePath,
       args: [...systemChromium.flags],
     });
-    for (const [index, target] of TARGETS.entries()) {
+    // Every version's template is made (or found) at once, so that with a cold cache the next
+    // version's ng new and npm install overlap this one's build and browser run.
+    const prepared = TARGETS.map((target) => {
+      const runtime = nodeRuntime(target.node, cacheDir);
+      const template = appTemplate({
+        angular: target.angular,
+        runtime,
+        extraDependencies: EXTRA_DEPENDENCIES,
+        cacheDir,
+      });
+      template.catch(() => {}); // reported by that version's test, which awaits it
+      return { ...target, runtime, template };
+    });
+    for (const [index, { template: templateReady, runtime, ...target }] of prepared.entries()) {
       const label = `Angular ${target.angular} on Node ${target.node}`;
       const table = `consumer_forums_${runId}_${index}`;
       const builds: Record<string, string> = {};
-      const runtime = nodeRuntime(target.node, cacheDir);
       const appDir = join(workDir, `angular-${target.angular}`);
       results.push(
         await runTest(
           `${label}: fresh app with the packed SDK and the README's code builds for production`,
           async () => {
             let since = Date.now();
-            const template = await appTemplate({
-              angular: target.angular,
-              runtime,
-              extraDependencies: EXTRA_DEPENDENCIES,
-              cacheDir,
-            });
-            console.log(`  app template ${template.made ? 'made' : 'reused'} (${elapsed(since)})`);
+            const template = await templateReady;
+            console.log(
+              `  app template ${template.made ? 'made' : 'reused'} (waited ${elapsed(since)})`,
+            );
             since = Date.now();
             Object.assign(
               builds,
@@ -167,7 +177,8 @@ try {
   await browser?.close().catch(() => {});
   await db?.end().catch(() => {});
   if (process.env['CONSUMER_KEEP']) console.log(`consumer apps kept in ${workDir}`);
-  else rmSync(workDir, { recursive: true, force: true });
+  // Some 300 MB per app: removed in the background, after this process has reported.
+  else spawn('rm', ['-rf', workDir], { detached: true, stdio: 'ignore' }).unref();
 }
 
 /** The table and the trigger function the server installed on it (its name read off pg_trigger). */
