@@ -1,0 +1,185 @@
+import { LOG_READ_COUNT } from './cluster-constants.js';
+import { entryId, parseRow, type StreamRow } from './log-entry.js';
+import { LogError, LogErrorCode } from './log-error.js';
+import { APPEND, PROBE, runScript, type CommandSender } from './log-scripts.js';
+import type { GapReason, LogEntry, LogPosition, TailHandler } from './shared-log.js';
+
+/** What the tail needs of its dedicated connection and of the log around it. */
+export interface TailLink extends CommandSender {
+  isReady(): boolean;
+  whenReady(): Promise<void>;
+  pause(failures: number): Promise<void>;
+  isClosed(): boolean;
+  keys: readonly [meta: string, log: string];
+  blockMs: number;
+  /** APPEND's arguments with no records: opens a new epoch if the log has none. */
+  openArgs(): string[];
+  report(e: Error): void;
+  onGap(): void;
+}
+
+/**
+ * Reads the stream in order on a dedicated connection (XREAD BLOCK), hands entries to the
+ * handler, and turns every break in continuity into one gap: a new epoch in an entry, a seq
+ * jump (trimmed past this reader), or, found by the probe an idle reader runs every `blockMs`,
+ * a log whose meta is gone or whose next entry is missing. After a lost connection it carries on
+ * from the last id it read: what was appended meanwhile is still in the stream (or it is a gap).
+ */
+export class LogTail {
+  private epoch = '';
+  private seq = 0;
+  /** The XREAD cursor: the id of the last entry read (or the head's id after a probe). */
+  private cursor = '0-0';
+
+  constructor(
+    private readonly link: TailLink,
+    private readonly handler: TailHandler,
+  ) {}
+
+  /** Positions at the current head (opening an epoch if there is none), then reads on in the background. */
+  async start(): Promise<LogPosition> {
+    for (let failures = 0; ;) {
+      await this.link.whenReady();
+      if (this.link.isClosed()) return { epoch: this.epoch, seq: this.seq };
+      try {
+        await this.probe(false);
+        break;
+      } catch (e) {
+        this.link.report(
+          new LogError(
+            LogErrorCode.Unavailable,
+            `cannot read the log (${(e as Error).message}); retrying`,
+            { cause: e },
+          ),
+        );
+        await this.link.pause(++failures);
+      }
+    }
+    void this.loop();
+    return { epoch: this.epoch, seq: this.seq };
+  }
+
+  private async loop(): Promise<void> {
+    const [, logKey] = this.link.keys;
+    let failures = 0;
+    while (!this.link.isClosed()) {
+      try {
+        if (!this.link.isReady()) {
+          await this.link.whenReady();
+          // Redis may have restarted empty while we were away: look before blocking.
+          if (!this.link.isClosed()) await this.probe(true);
+          continue;
+        }
+        const reply = await this.link.sendCommand<[string, StreamRow[]][] | null>([
+          'XREAD',
+          'COUNT',
+          String(LOG_READ_COUNT),
+          'BLOCK',
+          String(this.link.blockMs),
+          'STREAMS',
+          logKey,
+          this.cursor,
+        ]);
+        if (reply === null) await this.probe(true);
+        else this.deliver(reply[0][1]);
+        failures = 0;
+      } catch (e) {
+        if (this.link.isClosed()) return;
+        // Connection errors are reported by the connection; a reply error (WRONGTYPE: someone
+        // overwrote the key) is reported here, and retried with backoff either way.
+        if (this.link.isReady())
+          this.link.report(
+            new LogError(
+              LogErrorCode.Unavailable,
+              `tailing the log failed (${(e as Error).message}); retrying`,
+              { cause: e },
+            ),
+          );
+        await this.link.pause(++failures);
+      }
+    }
+  }
+
+  private deliver(rows: StreamRow[]): void {
+    let batch: LogEntry[] = [];
+    for (const row of rows) {
+      this.cursor = row[0];
+      const entry = parseRow(row);
+      if (entry === undefined) {
+        this.link.report(
+          new LogError(
+            LogErrorCode.BadEntry,
+            `skipped stream entry ${row[0]}, which changefeed did not write`,
+          ),
+        );
+        continue;
+      }
+      if (entry.epoch !== this.epoch || entry.seq !== this.seq + 1) {
+        this.flush(batch);
+        batch = [];
+        this.gap(entry.epoch !== this.epoch ? 'epoch' : 'trimmed', entry.epoch, entry.seq - 1);
+      }
+      batch.push(entry);
+      this.seq = entry.seq;
+    }
+    this.flush(batch);
+  }
+
+  private flush(batch: LogEntry[]): void {
+    if (batch.length > 0) this.call(() => this.handler.entries(batch));
+  }
+
+  private gap(reason: GapReason, epoch: string, seq: number): void {
+    const from = { epoch: this.epoch, seq: this.seq };
+    this.epoch = epoch;
+    this.seq = seq;
+    this.link.onGap();
+    this.call(() => this.handler.gap({ from, to: { epoch, seq }, reason }));
+  }
+
+  /** A throwing handler must not stop the tail (or make it re-read or skip entries): report it, go on. */
+  private call(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.link.report(
+        new LogError(
+          LogErrorCode.Handler,
+          `the tail handler threw: ${(e as Error)?.message ?? e}`,
+          { cause: e },
+        ),
+      );
+    }
+  }
+
+  /**
+   * Checks what an empty XREAD cannot show: the meta gone (opens a new epoch), another epoch
+   * whose ids sort below the cursor (Redis' clock went back), or the next entry missing although
+   * the head is past it (the stream was deleted). `report` false: just take the head as position.
+   */
+  private async probe(report: boolean): Promise<void> {
+    const meta = await runScript<[string, string, number, number] | []>(
+      this.link,
+      PROBE,
+      this.link.keys,
+      [this.epoch, String(this.seq)],
+    );
+    let epoch: string, ems: string, head: number;
+    if (meta.length === 0) {
+      [epoch, ems, , head] = await runScript<[string, string, number, number]>(
+        this.link,
+        APPEND,
+        this.link.keys,
+        this.link.openArgs(),
+      );
+    } else {
+      [epoch, ems, head] = meta;
+      if (epoch === this.epoch && (head <= this.seq || meta[3] === 1)) return;
+    }
+    this.cursor = entryId(ems, head);
+    if (!report) {
+      this.epoch = epoch;
+      this.seq = head;
+    } else this.gap(epoch === this.epoch ? 'trimmed' : 'epoch', epoch, head);
+  }
+}
