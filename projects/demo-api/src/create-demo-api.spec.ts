@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { MAX_DISCARDED_BYTES } from './http/discard-unread-body';
 import { MAX_BODY_BYTES } from './http/read-json-object';
 import { chunked, rawRequest } from './testing/raw-request';
 import { startTestApi, STARTUP_TIMEOUT_MS, type TestApi } from './testing/start-test-api';
@@ -144,6 +145,18 @@ describe('createDemoApi', () => {
         expect(JSON.parse(answer.body).error.code).toBe('payload_too_large');
       });
     }
+
+    it(`stops reading an unread body after ${MAX_DISCARDED_BYTES} bytes and closes the connection`, async () => {
+      const size = MAX_DISCARDED_BYTES + 8 * 1024 * 1024;
+      const answer = await rawRequest(
+        t.api.port,
+        'POST /api/containers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+          'Transfer-Encoding: chunked\r\n\r\n',
+        chunked(size),
+      );
+      expect(answer.sent).toBeLessThan(size);
+      expect((await t.request('GET', '/api/health')).status).toBe(200);
+    });
 
     it('answers an unknown API path with 404 JSON', async () => {
       const answer = await t.request('GET', '/api/nope');

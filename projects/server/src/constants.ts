@@ -22,6 +22,8 @@ export const DEFAULT_CHANNEL = 'changefeed';
 
 /** SSE comment heartbeats are sent at least this often, whatever `heartbeat` says (proxies cut idle streams). */
 export const SSE_MAX_HEARTBEAT_MS = 25_000;
+/** SSE streams are ended after this long (the EventSource resumes at once), ms. */
+export const DEFAULT_SSE_MAX_AGE_MS = 300_000;
 /** `retry:` sent to EventSource clients, ms. */
 export const SSE_RETRY_MS = 2_000;
 /** After a server-initiated close, a peer that does not finish the handshake is terminated after this long. */
@@ -39,6 +41,8 @@ export const RATE_LIMIT_STRIKES = 100;
 /** Postgres LISTEN reconnect backoff, ms: first delay and cap (full jitter). */
 export const PG_RECONNECT_MIN_MS = 100;
 export const PG_RECONNECT_MAX_MS = 5_000;
+/** Connecting and LISTEN together may take this long before the attempt is abandoned and retried, ms. */
+export const PG_CONNECT_TIMEOUT_MS = 10_000;
 /** Health probe of the LISTEN connection: interval and timeout, ms (a dead one is noticed within 30 s). */
 export const PG_PROBE_INTERVAL_MS = 10_000;
 export const PG_PROBE_TIMEOUT_MS = 10_000;

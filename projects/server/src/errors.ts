@@ -19,6 +19,10 @@ export const ErrorCode = {
   SourceConnection: 'ERR_CHANGEFEED_SOURCE_CONNECTION',
   /** A source failed to start. */
   SourceStart: 'ERR_CHANGEFEED_SOURCE_START',
+  /** A request's Host is not localhost or an IP address and `origins` is not set (answered 403; reported once). */
+  OriginsRequired: 'ERR_CHANGEFEED_ORIGINS_REQUIRED',
+  /** An optional peer package a source needs (`pg`) cannot be imported; `ready` rejects, no retry. */
+  MissingPeer: 'ERR_CHANGEFEED_MISSING_PEER',
   /** The HTTP server failed (e.g. the port is in use). */
   Server: 'ERR_CHANGEFEED_SERVER',
 } as const;

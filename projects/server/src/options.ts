@@ -7,6 +7,7 @@ import {
   DEFAULT_PATH,
   DEFAULT_RATE_LIMIT,
   DEFAULT_RETENTION,
+  DEFAULT_SSE_MAX_AGE_MS,
   DEFAULT_SSE_PATH,
 } from './constants.js';
 import { ChangefeedTypeError, ErrorCode } from './errors.js';
@@ -30,12 +31,17 @@ export interface NotifierOptions {
   /** Prometheus text endpoint path, `false` to disable. Default `false`. */
   metricsPath?: string | false;
   /**
-   * Origins allowed to open a socket or stream (e.g. `'https://app.example.com'`). Default: same
-   * origin only (the Origin's host equals the Host header). `'*'` allows every origin (explicit opt-in).
-   * Requests without an Origin header (non-browser clients) are always allowed.
+   * Origins allowed to open a socket or stream (e.g. `'https://app.example.com'`); these get SSE
+   * with credentials. `'*'` allows every origin (explicit opt-in; SSE without credentials).
+   * Requests without an Origin header (non-browser clients) are allowed. Default: same origin,
+   * and only on `localhost` or an IP address (a DNS-rebinding page controls Origin and Host
+   * alike): any other Host is refused with 403 until `origins` is set.
    */
   origins?: string[] | '*';
-  /** Returns the user for a request, or null to refuse it (socket closed 4401, SSE 401). Default: every request is accepted (user `undefined`). */
+  /**
+   * Returns the user for a request; any falsy value (null, undefined, false, 0, '') refuses it
+   * (socket closed 4401, SSE 401). Default: every request is accepted (user `undefined`).
+   */
   authenticate?: (req: IncomingMessage) => unknown | null | Promise<unknown | null>;
   /** May this user receive this collection (these rows)? Default: yes. */
   authorize?: (user: unknown, collection: string, ids?: RowId[]) => boolean | Promise<boolean>;
@@ -45,6 +51,12 @@ export interface NotifierOptions {
   maxPayload?: number;
   /** Unsent bytes per connection before it is closed with 1013 (slow consumer). Default 1,048,576. */
   maxBuffered?: number;
+  /**
+   * SSE streams are ended after this long, ms; the EventSource reconnects with Last-Event-ID and
+   * is replayed, so nothing is lost. It bounds how long a reader frozen behind a proxy (which
+   * still accepts the few bytes of heartbeats) holds a stream. 0 disables. Default 300,000.
+   */
+  sseMaxAge?: number;
   /** Per-connection command rate limit. Default 100 commands per 1,000 ms. */
   rateLimit?: { commands: number; perMs: number };
   /** Replay buffer: notifications kept for `resume`. Default 10,000 notifications / 300,000 ms. */
@@ -69,6 +81,7 @@ export interface ResolvedOptions {
   heartbeat: number;
   maxPayload: number;
   maxBuffered: number;
+  sseMaxAge: number;
   rateLimit: { commands: number; perMs: number };
   retention: { count: number; ms: number };
   sources: Source[];
@@ -77,7 +90,7 @@ export interface ResolvedOptions {
 
 const KNOWN = new Set([
   'server', 'port', 'host', 'path', 'ssePath', 'metricsPath', 'origins', 'authenticate', 'authorize',
-  'heartbeat', 'maxPayload', 'maxBuffered', 'rateLimit', 'retention', 'sources', 'onError',
+  'heartbeat', 'maxPayload', 'maxBuffered', 'sseMaxAge', 'rateLimit', 'retention', 'sources', 'onError',
 ]);
 
 function invalid(message: string): never {
@@ -169,6 +182,7 @@ export function resolveOptions(options: NotifierOptions): ResolvedOptions {
     heartbeat: int(options.heartbeat, 'heartbeat', 0, DEFAULT_HEARTBEAT_MS),
     maxPayload: int(options.maxPayload, 'maxPayload', 64, DEFAULT_MAX_PAYLOAD),
     maxBuffered: int(options.maxBuffered, 'maxBuffered', 1024, DEFAULT_MAX_BUFFERED),
+    sseMaxAge: int(options.sseMaxAge, 'sseMaxAge', 0, DEFAULT_SSE_MAX_AGE_MS),
     rateLimit: { commands, perMs },
     retention: { count, ms },
     sources,

@@ -22,11 +22,11 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
   }
   const declared = Number(req.headers['content-length']);
   if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const body = await readBody(req);
   let value: unknown;
   try {
-    value = JSON.parse(UTF8.decode(await readBody(req)));
+    value = JSON.parse(UTF8.decode(body));
   } catch (error) {
-    if (error instanceof ApiError) throw error;
     throw new ApiError(400, 'invalid_json', `body is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -1,5 +1,8 @@
 import net from 'node:net';
 import pg from 'pg';
+import { createNotifier } from '../create-notifier.js';
+import { ChildNotifier } from '../testing/child-notifier.js';
+import { connect, onCleanup } from '../testing/helpers.js';
 import { installNotifyTrigger } from './install-notify-trigger.js';
 import { postgresSource } from './postgres-source.js';
 import { startNotifier, subscribed, useCleanup, waitFor } from '../testing/helpers.js';
@@ -136,10 +139,66 @@ describe('postgresSource (real Postgres)', () => {
     expect((errors[0] as { code?: string }).code).toBe('ERR_CHANGEFEED_SOURCE_CONNECTION');
   });
 
+  it('abandons a connect that gets no answer, retries, and recovers once the database answers', async () => {
+    // A TCP endpoint that accepts and stays silent, later replaced by a real pass-through.
+    const target = new globalThis.URL(URL);
+    let silent = true;
+    const links: net.Socket[] = [];
+    const proxy = net.createServer((down) => {
+      links.push(down);
+      down.on('error', () => {});
+      if (silent) return;
+      const up = net.connect(Number(target.port || 5432), target.hostname);
+      links.push(up);
+      up.on('error', () => down.destroy());
+      down.pipe(up).pipe(down);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    onCleanup(async () => {
+      for (const socket of links) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    });
+    const proxied = new globalThis.URL(URL);
+    proxied.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    const errors: { code?: string; message: string }[] = [];
+    const notifier = createNotifier({
+      port: 0,
+      host: '127.0.0.1',
+      sources: [postgresSource({ connectionString: proxied.href, channel: CHANNEL, connectTimeout: 200 })],
+      onError: (e) => errors.push(e),
+    });
+    onCleanup(() => notifier.close());
+    await waitFor(() => errors.length >= 2, 'two abandoned attempts reported', 10_000);
+    expect(errors[0].code).toBe('ERR_CHANGEFEED_SOURCE_CONNECTION');
+    expect(errors[0].message).toContain('no answer to connect and LISTEN in 200 ms');
+    const c = connect(`ws://127.0.0.1:${notifier.address()!.port}/ws`);
+    await c.next('welcome');
+    c.send({ type: 'subscribe', collections: ['items'] });
+    await c.next('subscribed');
+    silent = false;
+    await notifier.ready;
+    expect(await c.next('reset')).toEqual({ type: 'reset', collections: ['items'] });
+    await admin.query(`INSERT INTO "${TABLE}" (title) VALUES ('after the silence')`);
+    await c.waitNotifications(1);
+  });
+
+  it('rejects ready with ERR_CHANGEFEED_MISSING_PEER, without retrying, when pg cannot be imported', async () => {
+    const child = new ChildNotifier({ postgres: { connectionString: URL, channel: CHANNEL } }, ['pg']);
+    onCleanup(() => child.close());
+    const failure = await child.ready().then(
+      () => undefined,
+      (e: Error & { code?: string }) => e,
+    );
+    expect(failure?.code).toBe('ERR_CHANGEFEED_MISSING_PEER');
+    expect(failure?.message).toContain('npm install pg');
+    expect(child.errors.map((e) => e.code)).withContext('reported once, never as a connection to retry').toEqual(['ERR_CHANGEFEED_MISSING_PEER']);
+  });
+
   it('validates its options', () => {
     expect(() => postgresSource({ connectionString: URL, client: {} })).toThrowError(TypeError, '@changefeed/server: postgresSource(): give at most one of connectionString and client');
     expect(() => postgresSource({ channel: 'drop table' })).toThrowError(TypeError, /channel must be an identifier/);
     expect(() => postgresSource({ probeInterval: -1 })).toThrowError(TypeError, /probeInterval must be an integer/);
     expect(() => postgresSource({ probeTimeout: 0 })).toThrowError(TypeError, /probeTimeout must be an integer > 0/);
+    expect(() => postgresSource({ connectTimeout: 0 })).toThrowError(TypeError, /connectTimeout must be an integer > 0/);
   });
 });

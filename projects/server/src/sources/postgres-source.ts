@@ -1,12 +1,14 @@
 import type { Client, ClientConfig } from 'pg';
 import {
   DEFAULT_CHANNEL,
+  PG_CONNECT_TIMEOUT_MS,
   PG_PROBE_INTERVAL_MS,
   PG_PROBE_TIMEOUT_MS,
   PG_RECONNECT_MAX_MS,
   PG_RECONNECT_MIN_MS,
 } from '../constants.js';
 import { ChangefeedError, ChangefeedTypeError, ErrorCode, toError } from '../errors.js';
+import { loadPg } from './load-pg.js';
 import { checkChannel, parsePayload } from './parse-payload.js';
 import type { Source, SourceSink } from './source.js';
 
@@ -21,6 +23,12 @@ export interface PostgresSourceOptions {
   probeInterval?: number;
   /** How long a probe may go unanswered before the connection counts as dead, ms. Default 10,000. */
   probeTimeout?: number;
+  /**
+   * How long connecting and `LISTEN` may take, ms, before the attempt is abandoned, reported and
+   * retried with backoff (a database that accepts TCP and never answers must not hang the
+   * source). Default 10,000.
+   */
+  connectTimeout?: number;
 }
 
 /**
@@ -42,6 +50,8 @@ export function postgresSource(options: PostgresSourceOptions = {}): Source {
   if (!Number.isSafeInteger(probeInterval) || probeInterval < 0) invalid('probeInterval must be an integer ≥ 0 (ms)');
   const probeTimeout = options.probeTimeout ?? PG_PROBE_TIMEOUT_MS;
   if (!Number.isSafeInteger(probeTimeout) || probeTimeout <= 0) invalid('probeTimeout must be an integer > 0 (ms)');
+  const connectTimeout = options.connectTimeout ?? PG_CONNECT_TIMEOUT_MS;
+  if (!Number.isSafeInteger(connectTimeout) || connectTimeout <= 0) invalid('connectTimeout must be an integer > 0 (ms)');
   const config: ClientConfig = {
     application_name: 'changefeed-listener',
     ...(options.connectionString !== undefined ? { connectionString: options.connectionString } : options.client),
@@ -54,10 +64,10 @@ export function postgresSource(options: PostgresSourceOptions = {}): Source {
   let attempt = 0;
   let retryTimer: NodeJS.Timeout | undefined;
   let probeTimer: NodeJS.Timeout | undefined;
-  let firstUp: { resolve: () => void } | undefined;
+  let firstUp: { resolve: () => void; reject: (e: Error) => void } | undefined;
 
   async function connect(): Promise<void> {
-    const { default: pg } = await import('pg');
+    const pg = await loadPg();
     const client = new pg.Client(config);
     client.on('error', (e) => lost(client, e));
     client.on('end', () => lost(client, new Error('connection ended')));
@@ -67,12 +77,17 @@ export function postgresSource(options: PostgresSourceOptions = {}): Source {
       if (n instanceof Error) sink.error(n);
       else sink.notify(n);
     });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer to connect and LISTEN in ${connectTimeout} ms`)), connectTimeout);
+    });
     try {
-      await client.connect();
-      await client.query(`LISTEN "${channel}"`);
+      await Promise.race([client.connect().then(() => client.query(`LISTEN "${channel}"`)), timeout]);
     } catch (e) {
       destroy(client);
       throw e;
+    } finally {
+      clearTimeout(timer);
     }
     if (stopped) return void destroy(client);
     current = client;
@@ -103,12 +118,20 @@ export function postgresSource(options: PostgresSourceOptions = {}): Source {
   function schedule(): void {
     if (stopped) return;
     const delay = Math.random() * Math.min(PG_RECONNECT_MAX_MS, PG_RECONNECT_MIN_MS * 2 ** attempt++);
-    retryTimer = setTimeout(() => {
-      connect().catch((e) => {
-        sink.error(new ChangefeedError(ErrorCode.SourceConnection, `cannot LISTEN on "${channel}": ${toError(e).message}; retrying`, { cause: e }));
-        schedule();
-      });
-    }, delay);
+    retryTimer = setTimeout(tryConnect, delay);
+  }
+
+  /** One connection attempt; a failure is reported and retried, except a missing `pg`, which fails `start()`. */
+  function tryConnect(): void {
+    connect().catch((e) => {
+      if (e instanceof ChangefeedError && e.code === ErrorCode.MissingPeer) {
+        firstUp?.reject(e);
+        firstUp = undefined;
+        return;
+      }
+      sink.error(new ChangefeedError(ErrorCode.SourceConnection, `cannot LISTEN on "${channel}": ${toError(e).message}; retrying`, { cause: e }));
+      schedule();
+    });
   }
 
   let probing = false;
@@ -131,12 +154,9 @@ export function postgresSource(options: PostgresSourceOptions = {}): Source {
     start(s) {
       sink = s;
       stopped = false;
-      return new Promise<void>((resolve) => {
-        firstUp = { resolve };
-        connect().catch((e) => {
-          sink.error(new ChangefeedError(ErrorCode.SourceConnection, `cannot LISTEN on "${channel}": ${toError(e).message}; retrying`, { cause: e }));
-          schedule();
-        });
+      return new Promise<void>((resolve, reject) => {
+        firstUp = { resolve, reject };
+        tryConnect();
       });
     },
     async stop() {

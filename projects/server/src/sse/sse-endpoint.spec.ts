@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { startNotifier, useCleanup, waitFor, onCleanup } from '../testing/helpers.js';
 
 interface SseEvent {
@@ -113,7 +114,7 @@ describe('SSE endpoint', () => {
     const auth = { authorization: 'Bearer t' };
     expect((await open(`${http}/events?collections=a`, { ...auth, origin: 'https://evil.example' })).res.status).toBe(403);
     expect((await open(`${http}/events?collections=a`)).res.status).toBe(401);
-    const forbidden = await open(`${http}/events?collections=a,secret`, auth);
+    const forbidden = await open(`${http}/events?collections=secret`, auth);
     expect(forbidden.res.status).toBe(403);
     expect(forbidden.text).toContain('secret');
     expect((await open(`${http}/events?collections=a`, auth)).res.status).toBe(200);
@@ -129,4 +130,92 @@ describe('SSE endpoint', () => {
     const s = await open(`${http}/events?collections=a`);
     await waitFor(() => s.text.includes(': heartbeat\n\n'), 'a heartbeat comment');
   });
+
+  it('answers per collection: refused ones named in event: error while the others stream', async () => {
+    const { http, notifier } = await startNotifier({ authorize: (_u, c) => (c === 'boom' ? Promise.reject(new Error('down')) : c !== 'secret'), onError: () => {} });
+    const s = await open(`${http}/events?collections=a,secret,boom`);
+    expect(s.res.status).toBe(200);
+    await waitFor(() => s.events.length === 2, 'two error events', 5000, () => s.text);
+    expect(s.events.map((e) => [e.event, JSON.parse(e.data!).code, JSON.parse(e.data!).collections])).toEqual([
+      ['error', 'forbidden', ['secret']],
+      ['error', 'internal', ['boom']],
+    ]);
+    notifier.notify({ collection: 'secret' });
+    notifier.notify({ collection: 'a', id: 1 });
+    await waitFor(() => s.events.length === 3, 'the allowed collection');
+    expect(s.events[2].data).toBe('{"collection":"a","id":1,"seq":2}');
+    expect((await open(`${http}/events?collections=secret`)).res.status).toBe(403);
+  });
+
+  it('narrows collections to the rows named in ids', async () => {
+    const { http, notifier } = await startNotifier();
+    const s = await open(`${http}/events?collections=p&ids=7,x`);
+    await waitFor(() => notifier.metrics().sseConnections === 1, 'stream registered');
+    for (const id of [1, 7, 'x', 'y']) notifier.notify({ collection: 'p', id });
+    notifier.notify({ collection: 'p' });
+    await waitFor(() => s.events.length === 3, 'matching rows and the whole-collection hint', 5000, () => s.text);
+    expect(s.events.map((e) => JSON.parse(e.data!).id)).toEqual([7, 'x', undefined]);
+    expect((await open(`${http}/events?collections=p&ids=`)).res.status).toBe(400);
+  });
+
+  it('gives credentials only to listed origins, never with origins: *', async () => {
+    const any = await startNotifier({ origins: '*' });
+    const open1 = await open(`${any.http}/events?collections=a`, { origin: 'https://evil.example' });
+    expect(open1.res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(open1.res.headers.get('access-control-allow-credentials')).toBeNull();
+    const listed = await startNotifier({ origins: ['https://app.example'] });
+    const open2 = await open(`${listed.http}/events?collections=a`, { origin: 'https://app.example' });
+    expect(open2.res.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(open2.res.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+
+  it('ends a stream whose reader is frozen behind a proxy once sseMaxAge has passed', async () => {
+    const { port, notifier } = await startNotifier({ sseMaxAge: 300 });
+    const { proxyPort } = await frozenProxy(port);
+    const s = await rawGet(proxyPort, '/events?collections=a');
+    await waitFor(() => notifier.metrics().sseConnections === 1, 'stream registered');
+    s.pause();
+    await waitFor(() => notifier.metrics().sseConnections === 0, 'the stream to be ended', 5000);
+  });
+
+  it('drops a stream whose buffer makes no progress between heartbeats', async () => {
+    const { port, notifier } = await startNotifier({ heartbeat: 100, maxBuffered: 256 * 1024 * 1024 });
+    const s = await rawGet(port, '/events?collections=a');
+    s.pause();
+    await waitFor(() => notifier.metrics().sseConnections === 1, 'stream registered');
+    // Far more than the kernel's socket buffers hold, far less than maxBuffered.
+    const data = 'x'.repeat(128 * 1024);
+    for (let i = 0; i < 30 && notifier.metrics().drops === 0; i++) {
+      for (let j = 0; j < 10; j++) notifier.notify({ collection: 'a', data });
+      await new Promise((r) => setImmediate(r));
+    }
+    await waitFor(() => notifier.metrics().drops === 1 && notifier.metrics().sseConnections === 0, 'the stuck stream to be dropped', 5000);
+  });
 });
+
+/** A TCP proxy to the notifier; the spec freezes it by pausing its client socket, as a stuck reader behind a proxy. */
+async function frozenProxy(port: number): Promise<{ proxyPort: number }> {
+  const links: net.Socket[] = [];
+  const proxy = net.createServer((down) => {
+    const up = net.connect(port, '127.0.0.1');
+    links.push(down, up);
+    for (const sock of [down, up]) sock.on('error', () => {});
+    down.pipe(up).pipe(down);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  onCleanup(async () => {
+    for (const l of links) l.destroy();
+    await new Promise((r) => proxy.close(r));
+  });
+  return { proxyPort: (proxy.address() as net.AddressInfo).port };
+}
+
+/** A GET on a raw TCP socket, so the spec can stop reading (pause) as a frozen client does. */
+async function rawGet(port: number, path: string): Promise<net.Socket> {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  onCleanup(() => socket.destroy());
+  await new Promise((r) => socket.once('connect', r));
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+  return socket;
+}

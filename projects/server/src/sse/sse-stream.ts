@@ -1,34 +1,59 @@
 import type { ServerResponse } from 'node:http';
-import { SSE_MAX_HEARTBEAT_MS } from '../constants.js';
+import { CLOSE_GRACE_MS, SSE_MAX_HEARTBEAT_MS } from '../constants.js';
 import type { HubContext } from '../core/context.js';
 import type { Entry, Subscriber } from '../core/hub.js';
+import { overBudget } from '../core/outgoing-budget.js';
+import type { Subscriptions } from '../core/subscriptions.js';
 
-/** One EventSource stream: fixed collections, written once per fan-out turn. */
+/**
+ * One EventSource stream: fixed interest, written once per fan-out turn. Every byte goes through
+ * `write()`, which holds the stream to `maxBuffered`. A reader that stops reading is found three
+ * ways: the budget (a busy stream), the heartbeat seeing no byte leave the buffer since the last
+ * beat (a quiet one), and `sseMaxAge` (a reader frozen behind a proxy that still accepts the
+ * few bytes of heartbeats: nothing on this side can see it, so every stream is ended after that
+ * long and the EventSource reconnects with Last-Event-ID and is replayed — nothing lost).
+ */
 export class SseStream implements Subscriber {
   private cursor: number;
   private chunk = '';
   private closing = false;
+  /** Bytes of the connection that had left Node's buffers at the last beat. */
+  private flushedAtBeat = 0;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly maxAge: NodeJS.Timeout | undefined;
   readonly closed: Promise<void>;
 
   constructor(
     private readonly res: ServerResponse,
-    private readonly collections: string[],
+    private readonly subs: Subscriptions,
     private readonly ctx: HubContext,
     /** Live from this seq on (exclusive). */
     since: number,
   ) {
     this.cursor = since;
     const every = Math.min(ctx.options.heartbeat || SSE_MAX_HEARTBEAT_MS, SSE_MAX_HEARTBEAT_MS);
-    this.heartbeat = setInterval(() => res.write(': heartbeat\n\n'), every);
+    this.heartbeat = setInterval(() => this.beat(), every);
     this.heartbeat.unref();
+    if (ctx.options.sseMaxAge > 0) {
+      this.maxAge = setTimeout(() => this.expire(), ctx.options.sseMaxAge);
+      this.maxAge.unref();
+    }
     ctx.metrics.sseConnections++;
     ctx.hub.add(this);
-    for (const c of collections) ctx.hub.indexUnder(this, c);
-    this.closed = new Promise((resolve) => res.on('close', () => {
-      this.detach();
-      resolve();
-    }));
+    for (const c of subs.collections()) ctx.hub.indexUnder(this, c);
+    this.closed = new Promise((resolve) =>
+      res.on('close', () => {
+        this.detach();
+        resolve();
+      }),
+    );
+  }
+
+  /** Writes text, holding the stream to the outgoing budget. */
+  write(text: string): void {
+    if (this.closing) return;
+    this.res.write(text);
+    if (overBudget(this.res.writableLength, this.ctx)) this.abort();
   }
 
   /** Replays (after, head] or tells the client to reset, then marks the stream's position. */
@@ -36,22 +61,26 @@ export class SseStream implements Subscriber {
     const hub = this.ctx.hub;
     let out = '';
     if (epoch !== undefined && after !== undefined && hub.canResume(epoch, after)) {
-      const wanted = new Set(this.collections);
       for (const e of hub.since(after)) {
-        if (wanted.has(e.collection)) {
-          out += `id: ${hub.epoch}:${e.seq}\ndata: ${hub.json(e)}\n\n`;
-          this.ctx.metrics.deliveries++;
-          this.ctx.metrics.replayed++;
+        if (!this.subs.matches(e)) continue;
+        out += `id: ${hub.epoch}:${e.seq}\ndata: ${hub.json(e)}\n\n`;
+        this.ctx.metrics.deliveries++;
+        this.ctx.metrics.replayed++;
+        // Written in maxBuffered-sized pieces: a reader that cannot take the replay is dropped early.
+        if (out.length >= this.ctx.options.maxBuffered) {
+          this.write(out);
+          out = '';
+          if (this.closing) return;
         }
       }
     } else if (epoch !== undefined) {
-      out += this.resetEvent(this.collections);
+      out += this.resetEvent([...this.subs.collections()]);
     }
     this.cursor = Math.max(this.cursor, hub.head);
     // An id with no data moves the browser's Last-Event-ID without dispatching an event, so a
     // reconnect before the next notification still resumes from here.
     out += `id: ${hub.epoch}:${hub.head}\n\n`;
-    this.res.write(out);
+    this.write(out);
   }
 
   private resetEvent(collections: string[]): string {
@@ -60,16 +89,19 @@ export class SseStream implements Subscriber {
   }
 
   offer(e: Entry): void {
-    if (this.closing || e.seq <= this.cursor) return;
+    if (this.closing || e.seq <= this.cursor || !this.subs.wants(e)) return;
     if (this.chunk === '') this.ctx.hub.touch(this);
     this.chunk += `id: ${this.ctx.hub.epoch}:${e.seq}\ndata: ${e.json!}\n\n`;
     this.cursor = e.seq;
     this.ctx.metrics.deliveries++;
+    // A burst bigger than the budget is written (and checked) as it comes, not held for the turn's end.
+    if (this.chunk.length >= this.ctx.options.maxBuffered) this.endTurn();
   }
 
   offerReset(only: string[] | undefined): void {
     if (this.closing) return;
-    const collections = only ? this.collections.filter((c) => only.includes(c)) : this.collections;
+    const mine = [...this.subs.collections()];
+    const collections = only ? mine.filter((c) => only.includes(c)) : mine;
     if (collections.length === 0) return;
     if (this.chunk === '') this.ctx.hub.touch(this);
     this.chunk += this.resetEvent(collections);
@@ -77,26 +109,53 @@ export class SseStream implements Subscriber {
 
   endTurn(): void {
     if (this.chunk === '') return;
-    this.res.write(this.chunk);
+    const chunk = this.chunk;
     this.chunk = '';
-    // A stream that cannot keep up is ended; EventSource reconnects with Last-Event-ID and resumes.
-    if (this.res.writableLength > this.ctx.options.maxBuffered) {
-      this.ctx.metrics.drops++;
-      this.close();
-    }
+    this.write(chunk);
   }
 
+  /** A heartbeat comment, unless nothing has left the buffer since the last beat: a stuck reader. */
+  private beat(): void {
+    const socket = this.res.socket;
+    if (socket) {
+      // bytesWritten counts what is still queued too; what has left is the difference.
+      const flushed = socket.bytesWritten - socket.writableLength;
+      if (socket.writableLength > 0 && flushed === this.flushedAtBeat) {
+        this.ctx.metrics.drops++;
+        return this.abort();
+      }
+      this.flushedAtBeat = flushed;
+    }
+    this.write(': heartbeat\n\n');
+  }
+
+  /** `sseMaxAge` reached: end the stream and its connection; the EventSource resumes from its Last-Event-ID. */
+  private expire(): void {
+    const socket = this.res.socket;
+    this.close();
+    socket?.end();
+    setTimeout(() => socket?.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** Ends the stream (shutdown, max age). */
   close(): void {
     if (this.closing) return;
     this.detach();
     this.res.end();
   }
 
+  /** Drops a reader that does not keep up: its queued bytes are freed now, not when it reads. */
+  private abort(): void {
+    this.detach();
+    this.res.destroy();
+  }
+
   private detach(): void {
     if (this.closing) return;
     this.closing = true;
     clearInterval(this.heartbeat);
-    this.ctx.hub.remove(this, this.collections);
+    clearTimeout(this.maxAge);
+    this.ctx.hub.remove(this, this.subs.collections());
     this.ctx.metrics.sseConnections--;
   }
 }

@@ -252,9 +252,14 @@ export class SocketSession implements Subscriber, Beating {
     const hub = this.ctx.hub;
     if (this.cursor <= frame.after && hub.canResume(frame.epoch, frame.after)) {
       for (const entry of hub.since(frame.after)) {
-        if (this.subs.matches(entry)) {
-          this.write(entry);
-          this.ctx.metrics.replayed++;
+        if (!this.subs.matches(entry)) continue;
+        this.write(entry);
+        this.ctx.metrics.replayed++;
+        // Written in maxBuffered-sized pieces, so a reader that cannot take the replay is dropped
+        // before all of it sits in memory.
+        if (this.outBytes >= this.ctx.options.maxBuffered) {
+          this.endTurn();
+          if (this.closing) return;
         }
       }
       // Everything up to head was considered: live fan-out of those seqs is now a duplicate.
@@ -271,6 +276,8 @@ export class SocketSession implements Subscriber, Beating {
     if (e.seq <= this.cursor || !this.subs.wants(e)) return;
     if (this.out === undefined) this.ctx.hub.touch(this);
     this.write(e);
+    // A burst bigger than the budget is written (and checked) as it comes, not held for the turn's end.
+    if (this.outBytes >= this.ctx.options.maxBuffered) this.endTurn();
   }
 
   offerReset(collections: string[] | undefined): void {

@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_GRACE_MS } from '../constants.js';
 import { authenticateRequest } from '../core/authorization.js';
 import type { HubContext } from '../core/context.js';
-import { originAllowed } from '../core/origin-policy.js';
+import { checkOrigin } from '../core/origin-policy.js';
 import { pathnameOf } from '../core/pathname-of.js';
 import { abortHandshake } from './abort-handshake.js';
 import { startHeartbeat } from './heartbeat.js';
@@ -47,9 +47,10 @@ export function attachWebSocketEndpoint(server: Server, ctx: HubContext): WebSoc
       return;
     }
     if (closing) return abortHandshake(socket, 503, 'server is shutting down');
-    if (!originAllowed(req, options.origins)) {
+    const origin = checkOrigin(req, ctx);
+    if (origin !== true) {
       metrics.refused++;
-      return abortHandshake(socket, 403, 'origin not allowed');
+      return abortHandshake(socket, 403, origin);
     }
     void upgrade(req, socket, head);
   };
