@@ -11,6 +11,7 @@ import {
   DEFAULT_SSE_PATH,
 } from './constants.js';
 import { ChangefeedTypeError, ErrorCode } from './errors.js';
+import type { SharedLog } from './cluster/shared-log.js';
 import type { Source } from './sources/source.js';
 
 /**
@@ -63,6 +64,14 @@ export interface NotifierOptions {
   retention?: { count?: number; ms?: number };
   /** Change sources started with the notifier and stopped by `close()`. Default none. */
   sources?: Source[];
+  /**
+   * Several instances as one: a shared log (e.g. `redisLog({ url })`) numbers every
+   * notification of every instance, so `notify()` on one reaches the clients of all and a client
+   * resumes on any instance. `notify()` then returns 0 (the log assigns seqs). Use
+   * `leaderSource` for Postgres triggers (`postgresSource`/`pgliteSource` are refused). Default: none
+   * (one instance, its own epoch).
+   */
+  cluster?: SharedLog;
   /** Receives operational errors (sources, authenticate/authorize failures). Default: `console.error`. */
   onError?: (error: Error & { code?: string }) => void;
 }
@@ -85,12 +94,13 @@ export interface ResolvedOptions {
   rateLimit: { commands: number; perMs: number };
   retention: { count: number; ms: number };
   sources: Source[];
+  cluster: SharedLog | undefined;
   onError: (error: Error & { code?: string }) => void;
 }
 
 const KNOWN = new Set([
   'server', 'port', 'host', 'path', 'ssePath', 'metricsPath', 'origins', 'authenticate', 'authorize',
-  'heartbeat', 'maxPayload', 'maxBuffered', 'sseMaxAge', 'rateLimit', 'retention', 'sources', 'onError',
+  'heartbeat', 'maxPayload', 'maxBuffered', 'sseMaxAge', 'rateLimit', 'retention', 'sources', 'cluster', 'onError',
 ]);
 
 function invalid(message: string): never {
@@ -168,6 +178,18 @@ export function resolveOptions(options: NotifierOptions): ResolvedOptions {
   if (!Array.isArray(sources) || !sources.every((s) => s && typeof s.start === 'function' && typeof s.stop === 'function')) {
     invalid('options.sources must be an array of sources ({ start(sink), stop() }), e.g. [postgresSource({...})]');
   }
+  const cluster = options.cluster;
+  if (cluster !== undefined && (cluster === null || typeof cluster !== 'object' || !['append', 'appendReset', 'tail', 'readRange', 'flush', 'stats', 'close'].every((m) => typeof (cluster as unknown as Record<string, unknown>)[m] === 'function'))) {
+    invalid('options.cluster must be a shared log, e.g. redisLog({ url })');
+  }
+  for (const s of sources) {
+    if (cluster !== undefined && s.scope === 'instance') {
+      invalid('with options.cluster, every instance would append each change of this source (postgresSource, pgliteSource): use leaderSource({ connectionString }), which bridges Postgres triggers once for all instances');
+    }
+    if (cluster === undefined && s.scope === 'cluster') {
+      invalid('leaderSource() needs options.cluster (a shared log): alone, only the instance holding the lock would hear the triggers; use postgresSource() for one instance');
+    }
+  }
 
   return {
     server,
@@ -186,6 +208,7 @@ export function resolveOptions(options: NotifierOptions): ResolvedOptions {
     rateLimit: { commands, perMs },
     retention: { count, ms },
     sources,
+    cluster,
     onError: fn(options.onError, 'onError') ?? ((error) => console.error(error)),
   };
 }

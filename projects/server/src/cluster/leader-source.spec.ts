@@ -1,6 +1,6 @@
 import type { Notification } from '@changefeed/protocol';
 import pg from 'pg';
-import type { SourceSink } from '../source.js';
+import type { SourceSink } from '../sources/source.js';
 import { leaderSource, type LeaderSource } from './leader-source.js';
 import {
   onCleanup,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Client, ClientConfig } from 'pg';
 // The only imports from outside cluster/: the LISTEN payload rules and the Source contract.
-import { checkChannel, parsePayload } from '../parse-payload.js';
-import type { Source, SourceSink } from '../source.js';
+import { checkChannel, parsePayload } from '../sources/parse-payload.js';
+import type { Source, SourceSink } from '../sources/source.js';
 import { LOG_RECONNECT_MAX_MS, LOG_RECONNECT_MIN_MS } from './cluster-constants.js';
 import { LogError, LogErrorCode, LogOptionError } from './log-error.js';
 
@@ -172,6 +172,8 @@ export function leaderSource(options: LeaderSourceOptions = {}): LeaderSource {
   }
 
   return {
+    // Only the lock holder bridges: instances without a shared log would miss its notifications.
+    scope: 'cluster',
     isLeader: () => leader,
     start(s) {
       sink = s;

@@ -72,7 +72,7 @@ export async function serveSse(req: IncomingMessage, res: ServerResponse, ctx: H
   stream.write(head);
   const header = req.headers['last-event-id'];
   const last = parseLastEventId(Array.isArray(header) ? header[0] : (header ?? url.searchParams.get('lastEventId') ?? undefined));
-  stream.resume(last.epoch, last.after);
+  await stream.resume(last.epoch, last.after);
 }
 
 /** The WebSocket `error` frame, as an SSE event. */
