@@ -18,6 +18,8 @@ export interface Notifier {
   /**
    * Validates the notification (a TypeError with code ERR_CHANGEFEED_INVALID_NOTIFICATION
    * otherwise), assigns its seq and returns it at once; fan-out happens later in this turn.
+   * With `cluster`, returns 0: the shared log assigns the seq when the turn's notifications are
+   * appended, and every instance (this one too) fans out what it reads back from the log.
    */
   notify(n: Notification): number;
   /**
@@ -25,7 +27,7 @@ export interface Notifier {
    * Returns false when the request is not one of them, so the app handles it.
    */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
-  /** This run's epoch: seqs are comparable only within it. */
+  /** This run's epoch (with `cluster`, the log's; it changes if the log is lost): seqs are comparable only within it. */
   readonly epoch: string;
   /** Resolves once listening (with `port`) and every source has started; rejects if either fails. */
   readonly ready: Promise<void>;
@@ -35,7 +37,11 @@ export interface Notifier {
   metrics(): NotifierMetrics;
   /** The same as Prometheus text exposition. */
   metricsText(): Promise<string>;
-  /** Sends 1001 to every client, ends SSE streams, stops sources; resolves when all is closed. */
+  /**
+   * Sends 1001 to every client, ends SSE streams, stops sources; resolves when all is closed.
+   * With `cluster`, everything notified here is appended to the log (bounded by the log's
+   * `closeTimeout`) before clients are told to leave, so they resume elsewhere without a reset.
+   */
   close(): Promise<void>;
 }
 
@@ -58,7 +64,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const opts = resolveOptions(options);
   const counters = createCounters();
   const epoch = newEpoch();
-  const hub = new Hub(epoch, opts.retention, counters, (e) => opts.onError(e));
+  const log = opts.cluster;
+  const hub = new Hub(epoch, opts.retention, counters, (e) => opts.onError(e), log);
   const ctx: HubContext = { hub, options: opts, metrics: counters };
   const streams = new Set<SseStream>();
   let registry: ReturnType<typeof createPrometheusRegistry> | undefined;
@@ -105,7 +112,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
 
   function metrics(): NotifierMetrics {
-    return { ...counters, head: hub.head, buffered: hub.buffered };
+    return { ...counters, head: hub.head, buffered: hub.buffered, ...(log ? { log: log.stats() } : {}) };
   }
 
   function metricsText(): Promise<string> {
@@ -157,6 +164,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
     : Promise.resolve();
   const ready = Promise.all([
     listening,
+    // The tail is the only way in: the hub starts at the log's head and fans out what it reads.
+    log?.tail(hub).then((head) => hub.rebase(head)),
     ...opts.sources.map((s) =>
       s.start(sink).catch((e) => {
         throw e instanceof ChangefeedError
@@ -174,8 +183,11 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   async function close(): Promise<void> {
     hub.closed = true;
-    // Deliver what was notified before close() first.
+    // Deliver what was notified before close() first (with a log: append it).
     hub.flush();
+    // Everything notified here is in the log before clients leave: they resume on another
+    // instance from the log, with no reset. Bounded by the log's closeTimeout.
+    await log?.close();
     // The reason names the window clients spread their reconnects over (docs/protocol.md, close
     // codes): every client at once would be a stampede of handshakes, and of refetches against
     // the app, since a new epoch resets them all. 2,000 reconnects/s is what one 2-core hub
@@ -200,7 +212,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
   return {
     notify: (n) => hub.notify(n),
     handleRequest,
-    epoch,
+    get epoch() {
+      return hub.epoch;
+    },
     ready,
     address() {
       const a = server.address();

@@ -1,3 +1,5 @@
+import { LogErrorCode } from './cluster/log-error.js';
+
 /**
  * Every error @changefeed/server throws or reports carries a string `.code`, listed here.
  * Wire-level answers (error frames, close codes, HTTP statuses) are listed in README.md.
@@ -25,6 +27,14 @@ export const ErrorCode = {
   MissingPeer: 'ERR_CHANGEFEED_MISSING_PEER',
   /** The HTTP server failed (e.g. the port is in use). */
   Server: 'ERR_CHANGEFEED_SERVER',
+  /** Cluster mode: Redis cannot be reached (or @redis/client is not installed); the log retries by itself. */
+  LogUnavailable: LogErrorCode.Unavailable,
+  /** Cluster mode: records were dropped or an append's outcome is unknown; a reset marker covers them. */
+  LogAppendLost: LogErrorCode.AppendLost,
+  /** Cluster mode: the log holds an entry changefeed did not write (or cannot read); it is skipped. */
+  LogBadEntry: LogErrorCode.BadEntry,
+  /** Cluster mode: the hub failed while handling the log's entries; the tail went on. */
+  LogHandler: LogErrorCode.Handler,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

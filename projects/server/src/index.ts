@@ -14,6 +14,11 @@ export { notifyTriggerSql } from './sources/notify-trigger-sql.js';
 export type { NotifyTriggerOptions } from './sources/notify-trigger-sql.js';
 export { installNotifyTrigger } from './sources/install-notify-trigger.js';
 export type { SqlRunner } from './sources/install-notify-trigger.js';
+export { redisLog } from './cluster/redis-log.js';
+export type { RedisLogOptions } from './cluster/redis-log.js';
+export { leaderSource } from './cluster/leader-source.js';
+export type { LeaderSource, LeaderSourceOptions } from './cluster/leader-source.js';
+export type { SharedLog, LogStats } from './cluster/shared-log.js';
 export { ChangefeedError, ChangefeedTypeError, ErrorCode } from './errors.js';
 export {
   DEFAULT_PATH,

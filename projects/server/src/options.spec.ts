@@ -1,6 +1,10 @@
 import { createServer } from 'node:http';
 import { createNotifier } from './create-notifier.js';
+import { leaderSource } from './cluster/leader-source.js';
+import type { SharedLog } from './cluster/shared-log.js';
 import { resolveOptions, type NotifierOptions } from './options.js';
+import { pgliteSource, type PGliteLike } from './sources/pglite-source.js';
+import { postgresSource } from './sources/postgres-source.js';
 
 function messageOf(options: unknown): string {
   try {
@@ -71,5 +75,18 @@ describe('NotifierOptions', () => {
   it('accepts "*" and an origin list, normalised to lower case', () => {
     expect(resolveOptions({ server, origins: '*' }).origins).toBe('*');
     expect(resolveOptions({ server, origins: ['HTTPS://App.Example:8443'] }).origins).toEqual(new Set(['https://app.example:8443']));
+  });
+
+  it('refuses per-instance sources with cluster, and leaderSource without it', () => {
+    // Only the shape is checked here; cluster/cluster.spec.ts runs real logs.
+    const log = Object.fromEntries(['append', 'appendReset', 'tail', 'readRange', 'flush', 'stats', 'close'].map((m) => [m, () => {}])) as unknown as SharedLog;
+    const pg = postgresSource({ connectionString: 'postgres://127.0.0.1:1/none' });
+    const pglite = pgliteSource({ db: { listen: async () => async () => {} } as unknown as PGliteLike });
+    const leader = leaderSource({ connectionString: 'postgres://127.0.0.1:1/none' });
+    expect(messageOf({ server, cluster: log, sources: [pg] })).toContain('use leaderSource');
+    expect(messageOf({ server, cluster: log, sources: [pglite] })).toContain('use leaderSource');
+    expect(messageOf({ server, sources: [leader] })).toContain('leaderSource() needs options.cluster');
+    expect(messageOf({ server, cluster: {} })).toContain('options.cluster must be a shared log');
+    expect(resolveOptions({ server, cluster: log, sources: [leader] }).cluster).toBe(log);
   });
 });

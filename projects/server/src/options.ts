@@ -11,6 +11,7 @@ import {
   DEFAULT_SSE_PATH,
 } from './constants.js';
 import { ChangefeedTypeError, ErrorCode } from './errors.js';
+import type { SharedLog } from './cluster/shared-log.js';
 import type { Source } from './sources/source.js';
 
 /**
@@ -63,6 +64,14 @@ export interface NotifierOptions {
   retention?: { count?: number; ms?: number };
   /** Change sources started with the notifier and stopped by `close()`. Default none. */
   sources?: Source[];
+  /**
+   * Several instances as one: a shared log (e.g. `redisLog({ url })`) numbers every
+   * notification of every instance, so `notify()` on one reaches the clients of all and a client
+   * resumes on any instance. `notify()` then returns 0 (the log assigns seqs). Use
+   * `leaderSource` for Postgres triggers (`postgresSource`/`pgliteSource` are refused). Default: none
+   * (one instance, its own epoch).
+   */
+  cluster?: SharedLog;
   /** Receives operational errors (sources, authenticate/authorize failures). Default: `console.error`. */
   onError?: (error: Error & { code?: string }) => void;
 }
@@ -86,6 +95,7 @@ export interface ResolvedOptions {
   rateLimit: { commands: number; perMs: number };
   retention: { count: number; ms: number };
   sources: Source[];
+  cluster: SharedLog | undefined;
   onError: (error: Error & { code?: string }) => void;
 }
 
@@ -106,6 +116,7 @@ const KNOWN = new Set([
   'rateLimit',
   'retention',
   'sources',
+  'cluster',
   'onError',
 ]);
 
@@ -213,6 +224,29 @@ export function resolveOptions(options: NotifierOptions): ResolvedOptions {
       'options.sources must be an array of sources ({ start(sink), stop() }), e.g. [postgresSource({...})]',
     );
   }
+  const cluster = options.cluster;
+  if (
+    cluster !== undefined &&
+    (cluster === null ||
+      typeof cluster !== 'object' ||
+      !['append', 'appendReset', 'tail', 'readRange', 'flush', 'stats', 'close'].every(
+        (m) => typeof (cluster as unknown as Record<string, unknown>)[m] === 'function',
+      ))
+  ) {
+    invalid('options.cluster must be a shared log, e.g. redisLog({ url })');
+  }
+  for (const s of sources) {
+    if (cluster !== undefined && s.scope === 'instance') {
+      invalid(
+        'with options.cluster, every instance would append each change of this source (postgresSource, pgliteSource): use leaderSource({ connectionString }), which bridges Postgres triggers once for all instances',
+      );
+    }
+    if (cluster === undefined && s.scope === 'cluster') {
+      invalid(
+        'leaderSource() needs options.cluster (a shared log): alone, only the instance holding the lock would hear the triggers; use postgresSource() for one instance',
+      );
+    }
+  }
 
   return {
     server,
@@ -231,6 +265,7 @@ export function resolveOptions(options: NotifierOptions): ResolvedOptions {
     rateLimit: { commands, perMs },
     retention: { count, ms },
     sources,
+    cluster,
     onError: fn(options.onError, 'onError') ?? ((error) => console.error(error)),
   };
 }

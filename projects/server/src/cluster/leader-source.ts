@@ -172,6 +172,8 @@ export function leaderSource(options: LeaderSourceOptions = {}): LeaderSource {
   }
 
   return {
+    // Only the lock holder bridges: instances without a shared log would miss its notifications.
+    scope: 'cluster',
     isLeader: () => leader,
     start(s) {
       sink = s;

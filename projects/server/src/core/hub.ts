@@ -1,4 +1,11 @@
 import { encodeFrame, type Notification } from '@changefeed/protocol';
+import type {
+  LogEntry,
+  LogGap,
+  LogPosition,
+  SharedLog,
+  TailHandler,
+} from '../cluster/shared-log.js';
 import { ChangefeedError, ChangefeedTypeError, ErrorCode } from '../errors.js';
 import type { Counters } from './metrics.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -26,14 +33,35 @@ export interface Entry {
 interface ResetItem {
   seq: -1;
   collections: string[] | undefined;
+  /** Set when seqs start again (a new epoch): subscribers' cursors move here. */
+  rebase: number | undefined;
+}
+
+/** How a resume from `after` can be answered (see {@link Hub.resumePlan}). */
+export type ResumePlan =
+  /** (after, head] is in the ring: replay it now. */
+  | 'replay'
+  /** Read (after, head] from the shared log (cluster mode). */
+  | 'read'
+  /** The client comes from an instance whose tail is ahead of this one: what follows `after` arrives live. */
+  | 'ahead'
+  | 'reset';
+
+/** A range read from the shared log for a resume. */
+export interface LogRange {
+  head: number;
+  entries: Entry[];
 }
 
 /** A connection as the hub sees it (a WebSocket session or an SSE stream). */
 export interface Subscriber {
   /** Called during fan-out for every entry of a collection it is indexed under. */
   offer(entry: Entry): void;
-  /** A source reset: send `reset` for these of its collections (undefined: all). */
-  offerReset(collections: string[] | undefined): void;
+  /**
+   * A source reset: send `reset` for these of its collections (undefined: all). With `rebase`
+   * (a new epoch: seqs start again) the cursor moves to it, so the new seqs are not skipped.
+   */
+  offerReset(collections: string[] | undefined, rebase?: number): void;
   /** End of the fan-out turn for a subscriber that called `hub.touch()`: flush, check buffers. */
   endTurn(): void;
 }
@@ -41,8 +69,13 @@ export interface Subscriber {
 /**
  * Numbers notifications, keeps the replay buffer, and fans out once per event-loop turn through
  * a per-collection index, so the cost of a notification depends on its own subscribers only.
+ *
+ * With a shared log (cluster mode, cluster/README.md) the log numbers instead: `notify()` only
+ * queues the notification for the turn's single `append`, and everything fanned out (this
+ * instance's notifications too) comes from the log's tail, so every instance sees one order, one
+ * epoch and one seq space. The ring is then a local cache of the log's tail.
  */
-export class Hub {
+export class Hub implements TailHandler {
   head = 0;
   private readonly ring: RingBuffer<Entry>;
   /** Resumes need `after` ≥ this: a source reset at head H loses what may have come after H. */
@@ -53,20 +86,33 @@ export class Hub {
   private readonly all = new Set<Subscriber>();
   private readonly touched: Subscriber[] = [];
   closed = false;
+  /** Cluster mode: this turn's notifications, appended to the log at once at the turn's end. */
+  private outbox: Notification[] = [];
 
   constructor(
-    readonly epoch: string,
+    /** Seqs are comparable within one epoch only; with a log, it changes when the log is lost. */
+    public epoch: string,
     private readonly retention: { count: number; ms: number },
     private readonly metrics: Counters,
     private readonly onError: (e: Error) => void = () => {},
+    readonly log?: SharedLog,
   ) {
     this.ring = new RingBuffer(retention.count);
   }
 
-  /** Validates, numbers, buffers and queues a notification; fan-out happens later in this turn. */
+  /**
+   * Validates, numbers, buffers and queues a notification; fan-out happens later in this turn.
+   * With a log it is only queued for the turn's append and 0 is returned: the log assigns seqs.
+   */
   notify(n: Notification): number {
     if (this.closed) throw new ChangefeedError(ErrorCode.Closed, 'notify() after close()');
     validateNotification(n);
+    if (this.log) {
+      this.outbox.push(n);
+      this.metrics.notifications++;
+      this.schedule();
+      return 0;
+    }
     const seq = ++this.head;
     // Serialised at fan-out, once, off the caller's path (see json()).
     const entry: Entry = {
@@ -93,44 +139,120 @@ export class Hub {
     if (e.json !== undefined) return e.json;
     const n = e.n!;
     e.n = undefined;
+    e.json = withSeq(this.body(n, `seq ${e.seq}`), e.seq);
+    return e.json;
+  }
+
+  /** The wire text of `n` without seq (a caller's seq is dropped), `{…}`, to splice seq into. */
+  private body(n: Notification, which: string): string {
     try {
-      if (!('seq' in n) && typeof n['toJSON'] !== 'function') {
-        // Splice seq into the serialised object rather than copying the object first.
-        const body = encodeFrame(n);
-        e.json = `${body.slice(0, -1)},"seq":${e.seq}}`;
-      } else {
-        e.json = encodeFrame({ ...n, seq: e.seq });
-      }
+      const body = encodeFrame(
+        'seq' in n || typeof n['toJSON'] === 'function' ? { ...n, seq: undefined } : n,
+      );
+      if (body.startsWith('{')) return body;
+      throw new Error('toJSON() did not return an object');
     } catch (err) {
       this.onError(
         new ChangefeedTypeError(
           ErrorCode.InvalidNotification,
-          `notify(): seq ${e.seq} of "${e.collection}" is not serialisable as JSON (${(err as Error).message}); sent without its other fields`,
+          `notify(): ${which} of "${n.collection}" is not serialisable as JSON (${(err as Error).message}); sent without its other fields`,
         ),
       );
-      e.json = encodeFrame({
+      return encodeFrame({
         collection: n.collection,
         ...(typeof n.op === 'string' ? { op: n.op } : {}),
         ...(n.id !== undefined ? { id: n.id } : {}),
-        seq: e.seq,
       });
     }
-    return e.json;
   }
 
   /** A source lost notifications: reset every subscriber and refuse resumes across this point. */
   sourceReset(collections?: string[]): void {
-    this.resetFloor = this.head + 1;
     this.metrics.sourceResets++;
-    this.enqueue({ seq: -1, collections });
+    // In cluster mode every instance must reset (a marker in the log), whatever the collections.
+    if (this.log) return this.log.appendReset('listen');
+    this.resetFloor = this.head + 1;
+    this.enqueue({ seq: -1, collections, rebase: undefined });
   }
 
   private enqueue(item: Entry | ResetItem): void {
     this.queue.push(item);
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  /** Cluster mode: this turn's notifications go to the log in one append. */
+  private flushOutbox(): void {
+    const outbox = this.outbox;
+    if (outbox.length === 0) return;
+    this.outbox = [];
+    this.log!.append(outbox.map((n) => this.body(n, 'a notification')));
+  }
+
+  /** The log's entries, in order (TailHandler): into the ring and out to subscribers, as notify() does alone. */
+  entries(batch: readonly LogEntry[]): void {
+    for (const le of batch) {
+      this.head = le.seq;
+      if (le.kind === 'reset') {
+        // The ring assumes consecutive seqs; resumes cannot cross this one (resetFloor), so it is never replayed.
+        this.ring.push(placeholder(le.seq));
+        this.resetFloor = le.seq;
+        this.enqueue({ seq: -1, collections: undefined, rebase: undefined });
+        continue;
+      }
+      const entry = this.entryOf(le);
+      this.ring.push(entry);
+      this.enqueue(entry);
+    }
+  }
+
+  /** Continuity lost (TailHandler): nothing before `to` can be proven, so everyone resets. */
+  gap(gap: LogGap): void {
+    this.rebase(gap.to, gap.to.epoch !== this.epoch);
+  }
+
+  /** Starts over at `to`: an empty ring, no resume from before it, every subscriber reset. */
+  rebase(to: LogPosition, newEpoch = true): void {
+    this.ring.clear();
+    this.epoch = to.epoch;
+    this.head = to.seq;
+    this.resetFloor = to.seq;
+    this.enqueue({ seq: -1, collections: undefined, rebase: newEpoch ? to.seq : undefined });
+  }
+
+  /** A log entry as the hub's Entry: the seq spliced into the appended text, as json() does. */
+  private entryOf(le: LogEntry): Entry {
+    let collection = '';
+    let id: string | undefined;
+    try {
+      const n = JSON.parse(le.body) as Notification;
+      collection = n.collection;
+      id = idKey(n.id);
+    } catch (e) {
+      // Only changefeed writes data entries; one it cannot read still holds its seq (delivered to nobody).
+      this.onError(
+        new ChangefeedError(
+          ErrorCode.LogBadEntry,
+          `log entry ${le.epoch}:${le.seq} is not a notification (${(e as Error).message})`,
+        ),
+      );
+      return placeholder(le.seq);
+    }
+    return {
+      seq: le.seq,
+      collection,
+      id,
+      json: withSeq(le.body, le.seq),
+      n: undefined,
+      frame: undefined,
+      at: 0,
+    };
   }
 
   add(sub: Subscriber): void {
@@ -165,15 +287,25 @@ export class Hub {
   }
 
   /**
-   * Can a resume from `after` in `epoch` be answered by replay? Every seq in (after, head] must
-   * still be buffered and no source reset may lie in that range.
+   * How can a resume from `after` in `epoch` be answered? By replay when every seq in
+   * (after, head] is still buffered and no reset lies in that range; with a log, also by reading
+   * the log, or by nothing at all when the client saw more than this instance's tail has yet.
    */
-  canResume(epoch: string, after: number): boolean {
-    if (epoch !== this.epoch || after > this.head || after < this.resetFloor) return false;
-    if (after === this.head) return true;
+  resumePlan(epoch: string, after: number): ResumePlan {
+    if (epoch !== this.epoch || after < this.resetFloor) return 'reset';
+    if (after > this.head) return this.log ? 'ahead' : 'reset';
+    if (after === this.head) return 'replay';
     this.expire(Date.now());
     const first = this.ring.first();
-    return first !== undefined && first.seq <= after + 1;
+    if (first !== undefined && first.seq <= after + 1) return 'replay';
+    return this.log ? 'read' : 'reset';
+  }
+
+  /** Cluster mode: (after, head] of `epoch` from the log, or undefined when it cannot be proven whole. */
+  async readRange(epoch: string, after: number): Promise<LogRange | undefined> {
+    const r = await this.log!.readRange(epoch, after);
+    if (!r.ok || epoch !== this.epoch) return undefined;
+    return { head: r.head, entries: r.entries.map((le) => this.entryOf(le)) };
   }
 
   /** Buffered entries with seq > after, oldest first. */
@@ -199,6 +331,7 @@ export class Hub {
   /** One fan-out per turn: each entry goes to the subscribers indexed under its collection. */
   flush(): void {
     this.scheduled = false;
+    if (this.log) this.flushOutbox();
     const queue = this.queue;
     this.queue = [];
     const now = Date.now();
@@ -211,7 +344,8 @@ export class Hub {
     this.expire(now);
     for (const item of queue) {
       if (item.seq === -1) {
-        for (const sub of this.all) sub.offerReset((item as ResetItem).collections);
+        for (const sub of this.all)
+          sub.offerReset((item as ResetItem).collections, (item as ResetItem).rebase);
       } else {
         const set = this.index.get((item as Entry).collection);
         if (set) for (const sub of set) sub.offer(item as Entry);
@@ -221,4 +355,14 @@ export class Hub {
     for (let i = 0; i < touched.length; i++) touched[i].endTurn();
     touched.length = 0;
   }
+}
+
+/** `body` is a JSON object without seq: seq goes in before its closing brace (no re-serialising). */
+function withSeq(body: string, seq: number): string {
+  return `${body.slice(0, -1)},"seq":${seq}}`;
+}
+
+/** Holds a seq in the ring that nobody receives (a reset marker, an unreadable entry). */
+function placeholder(seq: number): Entry {
+  return { seq, collection: '', id: undefined, json: '{}', n: undefined, frame: undefined, at: 0 };
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { LogStats } from '../cluster/shared-log.js';
 
 /** A snapshot of a notifier's counters (since it was created) and gauges (now). */
 export interface NotifierMetrics {
@@ -36,15 +37,17 @@ export interface NotifierMetrics {
   head: number;
   /** Notifications held in the replay buffer (gauge). */
   buffered: number;
+  /** Cluster mode only: the shared log's counters (`appended`, `dropped`, `pending`, `gaps`, `connected`). */
+  log?: LogStats;
 }
 
-export type MetricName = keyof NotifierMetrics;
+export type MetricName = Exclude<keyof NotifierMetrics, 'log'>;
 
 /** What the hub reads from its own state when a snapshot is taken, rather than counting. */
 type Derived = 'head' | 'buffered';
 
 /** The numbers the hub and the transports bump as things happen. */
-export type Counters = Omit<NotifierMetrics, Derived>;
+export type Counters = Omit<NotifierMetrics, Derived | 'log'>;
 
 const GAUGES: MetricName[] = ['connections', 'sseConnections', 'subscriptions', 'head', 'buffered'];
 
@@ -64,7 +67,7 @@ const HELP: Record<MetricName, string> = {
   unauthenticated: 'Connections refused by authenticate',
   refused: 'Upgrades or SSE requests refused with an HTTP status',
   sourceErrors: 'Errors reported by change sources',
-  head: 'Last sequence number assigned',
+  head: 'Last sequence number assigned (cluster mode: the last one read from the log)',
   buffered: 'Notifications held in the replay buffer',
 };
 

@@ -42,6 +42,13 @@ export class RingBuffer<T extends { seq: number }> {
     return item;
   }
 
+  /** Drops every entry (the seqs that follow are not consecutive with these). */
+  clear(): void {
+    this.items.fill(undefined);
+    this.start = 0;
+    this.length = 0;
+  }
+
   /** Entries with seq > after, oldest first. */
   *after(after: number): Generator<T> {
     const first = this.first();

@@ -57,6 +57,11 @@ export class Subscriptions {
     return isNew;
   }
 
+  /** Seqs start again at `seq` (a new epoch): every subscription is live from there. */
+  rebase(seq: number): void {
+    for (const sub of this.map.values()) sub.since = seq;
+  }
+
   /**
    * Undoes one subscribe of the whole collection, or of these ids. Returns true when no interest
    * in the collection is left (to be unindexed). Interest that was never added is ignored.

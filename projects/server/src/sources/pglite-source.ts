@@ -34,6 +34,8 @@ export function pgliteSource(options: PgliteSourceOptions): Source {
   const channel = checkChannel(options.channel ?? DEFAULT_CHANNEL, 'pgliteSource()');
   let unlisten: (() => Promise<void>) | undefined;
   const source: Source = {
+    // PGlite runs inside one process: no other instance can see its notifications.
+    scope: 'instance',
     async start(sink) {
       unlisten = await options.db.listen(channel, (payload) => {
         const n = parsePayload(payload, channel);

@@ -182,6 +182,8 @@ export function postgresSource(options: PostgresSourceOptions = {}): Source {
   }
 
   return {
+    // Every instance LISTENs: with a shared log use leaderSource, which appends each NOTIFY once.
+    scope: 'instance',
     start(s) {
       sink = s;
       stopped = false;

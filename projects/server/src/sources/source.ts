@@ -18,6 +18,13 @@ export interface SourceSink {
  * `start` resolves once the source is receiving; `stop` releases everything it holds.
  */
 export interface Source {
+  /**
+   * `'instance'`: it sees the changes of one process or database session and delivers each to
+   * every notifier that runs it, so with `cluster` every instance would append every change
+   * (refused). `'cluster'`: it delivers each change once for all instances (`leaderSource`), so
+   * it needs `cluster` (refused without). Undefined: either.
+   */
+  readonly scope?: 'instance' | 'cluster';
   start(sink: SourceSink): Promise<void>;
   stop(): Promise<void>;
 }

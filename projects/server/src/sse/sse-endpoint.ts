@@ -100,7 +100,7 @@ export async function serveSse(
       ? header[0]
       : (header ?? url.searchParams.get('lastEventId') ?? undefined),
   );
-  stream.resume(last.epoch, last.after);
+  await stream.resume(last.epoch, last.after);
 }
 
 /** The WebSocket `error` frame, as an SSE event. */

@@ -21,6 +21,8 @@ export class SseStream implements Subscriber {
   private flushedAtBeat = 0;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly maxAge: NodeJS.Timeout | undefined;
+  /** Live deliveries held back while a resume reads the shared log, replayed in order after it. */
+  private held: (() => void)[] | undefined;
   readonly closed: Promise<void>;
 
   constructor(
@@ -56,31 +58,65 @@ export class SseStream implements Subscriber {
     if (overBudget(this.res.writableLength, this.ctx)) this.abort();
   }
 
-  /** Replays (after, head] or tells the client to reset, then marks the stream's position. */
-  resume(epoch: string | undefined, after: number | undefined): void {
+  /**
+   * Replays (after, head] or tells the client to reset, then marks the stream's position. The
+   * same rules as a WebSocket resume (Hub.resumePlan); in cluster mode it may read the shared
+   * log, and live deliveries wait until that read has been written.
+   */
+  resume(epoch: string | undefined, after: number | undefined): Promise<void> | undefined {
     const hub = this.ctx.hub;
-    let out = '';
-    if (epoch !== undefined && after !== undefined && hub.canResume(epoch, after)) {
-      for (const e of hub.since(after)) {
-        if (!this.subs.matches(e)) continue;
-        out += `id: ${hub.epoch}:${e.seq}\ndata: ${hub.json(e)}\n\n`;
-        this.ctx.metrics.deliveries++;
-        this.ctx.metrics.replayed++;
-        // Written in maxBuffered-sized pieces: a reader that cannot take the replay is dropped early.
-        if (out.length >= this.ctx.options.maxBuffered) {
-          this.write(out);
-          out = '';
-          if (this.closing) return;
-        }
-      }
-    } else if (epoch !== undefined) {
-      out += this.resetEvent([...this.subs.collections()]);
+    if (epoch === undefined) return void this.replay([], hub.head, '');
+    const plan = after === undefined ? 'reset' : hub.resumePlan(epoch, after);
+    switch (plan) {
+      case 'replay':
+        return void this.replay(hub.since(after!), hub.head, '');
+      case 'ahead':
+        return void this.replay([], after!, '');
+      case 'read':
+        this.held = [];
+        return hub.readRange(epoch, after!).then((range) => {
+          const held = this.held!;
+          this.held = undefined;
+          if (range) this.replay(range.entries, range.head, '');
+          else this.replay([], hub.head, this.resetEvent([...this.subs.collections()]));
+          for (const deliver of held) deliver();
+          this.endTurn();
+        });
+      case 'reset':
+        return void this.replay([], hub.head, this.resetEvent([...this.subs.collections()]));
     }
-    this.cursor = Math.max(this.cursor, hub.head);
+  }
+
+  private replay(entries: Iterable<Entry>, head: number, out: string): void {
+    const epoch = this.ctx.hub.epoch;
+    for (const e of entries) {
+      if (!this.subs.matches(e)) continue;
+      out += `id: ${epoch}:${e.seq}\ndata: ${this.ctx.hub.json(e)}\n\n`;
+      this.ctx.metrics.deliveries++;
+      this.ctx.metrics.replayed++;
+      // Written in maxBuffered-sized pieces: a reader that cannot take the replay is dropped early.
+      if (out.length >= this.ctx.options.maxBuffered) {
+        this.write(out);
+        out = '';
+        if (this.closing) return;
+      }
+    }
+    this.cursor = Math.max(this.cursor, head);
     // An id with no data moves the browser's Last-Event-ID without dispatching an event, so a
     // reconnect before the next notification still resumes from here.
-    out += `id: ${hub.epoch}:${hub.head}\n\n`;
+    out += `id: ${epoch}:${this.cursor}\n\n`;
     this.write(out);
+  }
+
+  /** Holds a delivery while a resume reads the log; false when there is nothing to hold for. */
+  private hold(deliver: () => void): boolean {
+    if (this.held === undefined) return false;
+    this.held.push(deliver);
+    if (this.held.length > this.ctx.options.retention.count) {
+      this.ctx.metrics.drops++;
+      this.abort();
+    }
+    return true;
   }
 
   private resetEvent(collections: string[]): string {
@@ -89,7 +125,7 @@ export class SseStream implements Subscriber {
   }
 
   offer(e: Entry): void {
-    if (this.closing || e.seq <= this.cursor || !this.subs.wants(e)) return;
+    if (this.closing || this.hold(() => this.offer(e)) || e.seq <= this.cursor || !this.subs.wants(e)) return;
     if (this.chunk === '') this.ctx.hub.touch(this);
     this.chunk += `id: ${this.ctx.hub.epoch}:${e.seq}\ndata: ${e.json!}\n\n`;
     this.cursor = e.seq;
@@ -98,8 +134,12 @@ export class SseStream implements Subscriber {
     if (this.chunk.length >= this.ctx.options.maxBuffered) this.endTurn();
   }
 
-  offerReset(only: string[] | undefined): void {
-    if (this.closing) return;
+  offerReset(only: string[] | undefined, rebase?: number): void {
+    if (this.closing || this.hold(() => this.offerReset(only, rebase))) return;
+    if (rebase !== undefined) {
+      this.cursor = rebase;
+      this.subs.rebase(rebase);
+    }
     const mine = [...this.subs.collections()];
     const collections = only ? mine.filter((c) => only.includes(c)) : mine;
     if (collections.length === 0) return;

@@ -96,6 +96,15 @@ export class ChildNotifier {
     return this.exit === undefined;
   }
 
+  /** A graceful stop: the child closes its notifier (disconnect) and exits; resolves on exit. */
+  shutdown(): Promise<void> {
+    if (this.exit) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.disconnect();
+    });
+  }
+
   close(): Promise<void> {
     if (this.exit) return Promise.resolve();
     return new Promise((resolve) => {

@@ -4,7 +4,7 @@
  * Configured by one JSON argument ({@link ChildConfig}); talks to its parent over IPC.
  */
 import type { IncomingMessage } from 'node:http';
-import { createNotifier, type NotifierOptions } from '../index.js';
+import { createNotifier, leaderSource, redisLog, type NotifierOptions } from '../index.js';
 import { postgresSource } from '../sources/postgres-source.js';
 
 /** What the parent asks for. Functions cannot cross a process boundary, so they are named. */
@@ -16,6 +16,8 @@ export interface ChildConfig {
   authenticateByHeader?: boolean;
   /** A postgresSource on this connection string. */
   postgres?: { connectionString: string; connectTimeout?: number; channel?: string };
+  /** Cluster mode: a redisLog on this URL and key prefix (with `postgres`: a leaderSource instead). */
+  cluster?: { url: string; prefix: string };
 }
 
 export type ChildMessage =
@@ -57,13 +59,19 @@ const authenticate = config.authenticateByHeader
   : returns !== undefined
     ? { authenticate: () => returned(returns) }
     : {};
+const report = (e: Error & { code?: string }) => send({ type: 'error', code: e.code, message: e.message });
 const notifier = createNotifier({
   port: 0,
   host: '127.0.0.1',
   ...config.options,
   ...authenticate,
-  sources: config.postgres ? [postgresSource(config.postgres)] : [],
-  onError: (e) => send({ type: 'error', code: e.code, message: e.message }),
+  ...(config.cluster ? { cluster: redisLog({ ...config.cluster, onError: (e) => report(e) }) } : {}),
+  sources: !config.postgres
+    ? []
+    : config.cluster
+      ? [leaderSource({ connectionString: config.postgres.connectionString, channel: config.postgres.channel, interval: 100 })]
+      : [postgresSource(config.postgres)],
+  onError: (e) => report(e),
 });
 // The port is known before sources are up: a spec may connect clients while a source still retries.
 const listening = setInterval(() => {

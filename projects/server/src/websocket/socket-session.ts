@@ -20,7 +20,7 @@ import {
 import { toError } from '../errors.js';
 import { authorizeCollections, type Verdicts } from '../core/authorization.js';
 import type { HubContext } from '../core/context.js';
-import type { Entry, Subscriber } from '../core/hub.js';
+import type { Entry, LogRange, Subscriber } from '../core/hub.js';
 import { overBudget } from '../core/outgoing-budget.js';
 import { RateLimiter } from '../core/rate-limiter.js';
 import { Subscriptions } from '../core/subscriptions.js';
@@ -38,6 +38,7 @@ export interface SessionContext extends HubContext {
 interface HeldReset {
   seq: -1;
   collections: string[] | undefined;
+  rebase: number | undefined;
 }
 
 const RATE_LIMITED = Symbol('rate limited');
@@ -221,8 +222,7 @@ export class SocketSession implements Subscriber, Beating {
         this.unsubscribe(frame);
         return undefined;
       case 'resume':
-        this.resume(frame);
-        return undefined;
+        return this.resume(frame);
     }
   }
 
@@ -276,26 +276,43 @@ export class SocketSession implements Subscriber, Beating {
       if (this.subs.remove(c, frame.ids)) this.ctx.hub.unindex(this, c);
   }
 
-  private resume(frame: ResumeFrame): void {
+  /** Replays from the ring, or (cluster mode) from the log: then the session is busy until the read settles. */
+  private resume(frame: ResumeFrame): Promise<void> | undefined {
     const hub = this.ctx.hub;
-    if (this.cursor <= frame.after && hub.canResume(frame.epoch, frame.after)) {
-      for (const entry of hub.since(frame.after)) {
-        if (!this.subs.matches(entry)) continue;
-        this.write(entry);
-        this.ctx.metrics.replayed++;
-        // Written in maxBuffered-sized pieces, so a reader that cannot take the replay is dropped
-        // before all of it sits in memory.
-        if (this.outBytes >= this.ctx.options.maxBuffered) {
-          this.endTurn();
+    const plan = this.cursor <= frame.after ? hub.resumePlan(frame.epoch, frame.after) : 'reset';
+    switch (plan) {
+      case 'replay':
+        return void this.replay(hub.since(frame.after), hub.head);
+      case 'ahead':
+        // Seen elsewhere already; this instance's tail delivers what follows as it arrives.
+        this.cursor = frame.after;
+        return undefined;
+      case 'read':
+        return hub.readRange(frame.epoch, frame.after).then((range: LogRange | undefined) => {
           if (this.closing) return;
-        }
-      }
-      // Everything up to head was considered: live fan-out of those seqs is now a duplicate.
-      this.cursor = Math.max(this.cursor, hub.head);
-      this.endTurn();
-    } else {
-      this.sendReset(undefined);
+          if (range) this.replay(range.entries, range.head);
+          else this.sendReset(undefined);
+        });
+      case 'reset':
+        return void this.sendReset(undefined);
     }
+  }
+
+  private replay(entries: Iterable<Entry>, head: number): void {
+    for (const entry of entries) {
+      if (!this.subs.matches(entry)) continue;
+      this.write(entry);
+      this.ctx.metrics.replayed++;
+      // Written in maxBuffered-sized pieces, so a reader that cannot take the replay is dropped
+      // before all of it sits in memory.
+      if (this.outBytes >= this.ctx.options.maxBuffered) {
+        this.endTurn();
+        if (this.closing) return;
+      }
+    }
+    // Everything up to head was considered: live fan-out of those seqs is now a duplicate.
+    this.cursor = Math.max(this.cursor, head);
+    this.endTurn();
   }
 
   offer(e: Entry): void {
@@ -308,10 +325,10 @@ export class SocketSession implements Subscriber, Beating {
     if (this.outBytes >= this.ctx.options.maxBuffered) this.endTurn();
   }
 
-  offerReset(collections: string[] | undefined): void {
+  offerReset(collections: string[] | undefined, rebase?: number): void {
     if (this.closing) return;
-    if (this.busy) return this.hold({ seq: -1, collections });
-    this.sendReset(collections);
+    if (this.busy) return this.hold({ seq: -1, collections, rebase });
+    this.sendReset(collections, rebase);
   }
 
   private hold(item: Entry | HeldReset): void {
@@ -328,7 +345,7 @@ export class SocketSession implements Subscriber, Beating {
     const held = this.held!;
     this.held = undefined;
     for (const item of held) {
-      if (item.seq === -1) this.sendReset((item as HeldReset).collections);
+      if (item.seq === -1) this.sendReset((item as HeldReset).collections, (item as HeldReset).rebase);
       else {
         const e = item as Entry;
         if (e.seq > this.cursor && this.subs.wants(e)) this.write(e);
@@ -363,7 +380,11 @@ export class SocketSession implements Subscriber, Beating {
     this.close(CloseCode.TryLater, reason);
   }
 
-  private sendReset(only: string[] | undefined): void {
+  private sendReset(only: string[] | undefined, rebase?: number): void {
+    if (rebase !== undefined) {
+      this.cursor = rebase;
+      this.subs.rebase(rebase);
+    }
     const collections = only ? only.filter((c) => this.subs.has(c)) : [...this.subs.collections()];
     if (collections.length === 0) return;
     this.ctx.metrics.resets++;
