@@ -14,6 +14,14 @@ import {
 /** Against the real Redis at 127.0.0.1:6379 (see redis-fixture.spec.ts); two logs are two instances. */
 describe('redisLog (real Redis)', () => {
   useRedisCleanup();
+  // Each spec opens two instances (four connections) and waits on Redis: on a loaded 2-core
+  // machine that alone can pass Jasmine's 5 s default.
+  let timeout: number;
+  beforeAll(() => {
+    timeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
+    jasmine.DEFAULT_TIMEOUT_INTERVAL = 20_000;
+  });
+  afterAll(() => (jasmine.DEFAULT_TIMEOUT_INTERVAL = timeout));
 
   async function twoInstances(options = {}) {
     const prefix = uniquePrefix();
