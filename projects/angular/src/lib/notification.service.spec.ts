@@ -321,6 +321,30 @@ describe('NotificationService', () => {
       expect(forums.seen).toEqual([{ collection: 'forums', id: 1 }]);
     });
 
+    it('confirms a stream wanted again before its first subscribe was answered only with the answer to its own', () => {
+      const { controller, service, watch, sent, clock } = setup({ linger: 1000 });
+      watch('containers');
+      const socket = controller.accept({ seq: 5 });
+      // A slow authorize: the first subscribe is not answered before the linger drops the stream.
+      watch('forums').subscription.unsubscribe();
+      clock.tick(1000);
+      const again = watch('forums');
+      expect(sent().slice(1)).toEqual([
+        { type: 'subscribe', collections: ['forums'] },
+        { type: 'unsubscribe', collections: ['forums'] },
+        { type: 'subscribe', collections: ['forums'] },
+      ]);
+      // The answer to the first subscribe: from before the unsubscribe, so the stream is not live.
+      socket.receive({ type: 'subscribed', collections: ['forums'], seq: 5 });
+      expect(service.isConfirmed('forums')()).toBe(false);
+      // Meanwhile the server, between the unsubscribe and the second subscribe, sent nothing of
+      // forums for seq 6; the answer to the second one shows the head moved, so the view refetches.
+      socket.receive({ collection: 'containers', seq: 6 });
+      socket.receive({ type: 'subscribed', collections: ['forums'], seq: 6 });
+      expect(service.isConfirmed('forums')()).toBe(true);
+      expect(again.seen).toEqual([reset('forums')]);
+    });
+
     it('forgets a consumer that leaves before its subscription is confirmed', () => {
       const { controller, watch } = setup({ linger: 1000 });
       const forums = watch('forums');

@@ -89,6 +89,13 @@ export class NotificationService {
   /** Streams with a reconnect gap (a new epoch, a plain server) that reset once the server confirms them, not before (a fetch before could miss a change). */
   readonly #pendingResets = new Set<string>();
   readonly #waiters = new Set<Waiter>();
+  /**
+   * Subscribe frames sent on this connection and not yet answered, per key. A stream confirms
+   * only with the answer to the last of them: one dropped after its linger and wanted again
+   * before its first subscribe was answered (a slow `authorize`) sent two, and the first answer
+   * comes from before the unsubscribe in between, so it proves nothing for the stream now.
+   */
+  readonly #unanswered = new Map<string, number>();
   #connection?: Subscription | null;
   /** The live connection's session; its `welcome` is null for a plain broadcast server. */
   #session?: WebSocketSession | null;
@@ -192,7 +199,7 @@ export class NotificationService {
     this.#streams.set(key, stream);
     this.#index.set(collection, [...(this.#index.get(collection) ?? []), stream]);
     this.#connection ??= this.#ws.messages$.subscribe((frame) => this.receive(frame));
-    if (this.#session?.welcome) this.#ws.send(frameOf('subscribe', stream));
+    if (this.#session?.welcome) this.#subscribe(stream);
     else if (this.#session) this.#confirm([key]);
     return stream;
   }
@@ -229,6 +236,7 @@ export class NotificationService {
 
   #onSession(session: WebSocketSession | null): void {
     this.#pendingResets.clear();
+    this.#unanswered.clear();
     this.#confirmed.set(new Set());
     this.#session = session;
     if (!session) return;
@@ -255,6 +263,7 @@ export class NotificationService {
       const batch = batches.get(rows);
       if (batch) batch.collections.push(stream.collection);
       else batches.set(rows, frameOf('subscribe', stream));
+      this.#sentSubscribe(stream.key);
     }
     for (const frame of batches.values()) this.#ws.send(frame);
     if (this.#epoch === welcome.epoch && this.#lastSeq !== null) {
@@ -271,7 +280,9 @@ export class NotificationService {
     if (isNotification(frame)) return this.#dispatch(frame);
     if (frame.type === 'subscribed') {
       this.#confirm(
-        frame.collections.map((collection) => keyOf(collection, frame.ids)),
+        frame.collections
+          .map((collection) => keyOf(collection, frame.ids))
+          .filter((key) => this.#answered(key)),
         frame.seq,
       );
     } else if (frame.type === 'reset') {
@@ -298,10 +309,28 @@ export class NotificationService {
     }
   }
 
+  #subscribe(stream: Stream): void {
+    this.#ws.send(frameOf('subscribe', stream));
+    this.#sentSubscribe(stream.key);
+  }
+
+  #sentSubscribe(key: string): void {
+    this.#unanswered.set(key, (this.#unanswered.get(key) ?? 0) + 1);
+  }
+
+  /** A `subscribed` answers one subscribe of `key`: true when it answers the last one sent. */
+  #answered(key: string): boolean {
+    const left = (this.#unanswered.get(key) ?? 1) - 1;
+    if (left > 0) this.#unanswered.set(key, left);
+    else this.#unanswered.delete(key);
+    return left <= 0;
+  }
+
   #forbid(collections: string[], message: string): void {
     for (const collection of collections) {
       for (const stream of this.#index.get(collection) ?? []) {
         this.#drop(stream, false);
+        this.#unanswered.delete(stream.key); // answered with this error instead
         stream.subject.error(
           runtimeError('forbidden', { collection, reason: message }, [collection]),
         );
