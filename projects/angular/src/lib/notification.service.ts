@@ -239,10 +239,14 @@ export class NotificationService {
     );
     if (!active.length) return;
     const welcome = session.welcome;
+    // What a reconnect missed is replayed by a resume in the same epoch; otherwise (a new epoch,
+    // a plain server, which cannot replay) each stream resets once confirmed.
+    const resumes = !!welcome && welcome.epoch === this.#epoch && this.#lastSeq !== null;
+    if (session.reconnect && !resumes)
+      for (const stream of active) this.#pendingResets.add(stream.key);
     if (!welcome) {
-      // A plain server has no subscriptions to confirm and no way to replay what a reconnect missed.
+      // A plain server has no subscriptions to confirm.
       this.#epoch = this.#lastSeq = null;
-      if (session.reconnect) for (const stream of active) this.#pendingResets.add(stream.key);
       this.#confirm(active.map((stream) => stream.key));
       return;
     }
@@ -257,12 +261,11 @@ export class NotificationService {
       else batches.set(rows, frameOf('subscribe', stream));
     }
     for (const frame of batches.values()) this.#ws.send(frame);
-    if (this.#epoch === welcome.epoch && this.#lastSeq !== null) {
-      this.#ws.send({ type: 'resume', epoch: welcome.epoch, after: this.#lastSeq });
+    if (resumes) {
+      this.#ws.send({ type: 'resume', epoch: welcome.epoch, after: this.#lastSeq! });
     } else {
       this.#epoch = welcome.epoch;
       this.#lastSeq = welcome.seq;
-      if (session.reconnect) for (const stream of active) this.#pendingResets.add(stream.key);
     }
   }
 

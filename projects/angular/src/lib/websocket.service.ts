@@ -3,7 +3,7 @@ import { DestroyRef, inject, Injectable, NgZone, PLATFORM_ID, signal } from '@an
 import {
   checkServerFrame,
   ClientFrame,
-  CloseCode,
+  ClientCloseCode,
   encodeFrame,
   isNotification,
   ServerFrame,
@@ -232,9 +232,9 @@ export class WebSocketService {
     if (left > 0) return this.#scheduleBeat(left);
     if (this.#pingAt) {
       const socket = this.#socket;
-      this.#lost(CloseCode.HeartbeatTimeout);
+      this.#lost(ClientCloseCode.HeartbeatTimeout);
       // The code says it all (4000, docs/protocol.md): no reason needed.
-      return socket!.close(CloseCode.HeartbeatTimeout);
+      return socket!.close(ClientCloseCode.HeartbeatTimeout);
     }
     this.#pingAt = now;
     this.#socket!.send(encodeFrame({ type: 'ping' }));
@@ -256,7 +256,8 @@ export class WebSocketService {
   #lost(code: number, reason?: string): void {
     const openFor = this.#openedAt ? this.#clock.now() - this.#openedAt : undefined;
     this.#detach();
-    if (code === CloseCode.Unauthenticated) this.#report(runtimeError('unauthenticated', null));
+    if (code === ClientCloseCode.Unauthenticated)
+      this.#report(runtimeError('unauthenticated', null));
     const visible = this.#document.visibilityState === 'visible';
     const next = this.#policy.lost(code, reason, openFor, visible);
     if (next.retry) {
@@ -288,7 +289,7 @@ export class WebSocketService {
     this.#generation++;
     const socket = this.#socket;
     this.#detach();
-    socket?.close(CloseCode.Normal);
+    socket?.close(ClientCloseCode.Normal);
     this.#setState(state);
   }
 
