@@ -1,4 +1,4 @@
-import { EnvironmentProviders, makeEnvironmentProviders, Provider } from '@angular/core';
+import { EnvironmentProviders, makeEnvironmentProviders } from '@angular/core';
 import { checkNotificationsOptions } from './check-notifications-options';
 import { NotificationService } from './notification.service';
 import { NotificationsConfig } from './notifications-config';
@@ -25,29 +25,26 @@ export function provideNotifications(
   ...features: NotificationsFeature[]
 ): EnvironmentProviders {
   // Each feature's value by its kind; of two features of one kind the later wins.
-  const chosen: Partial<FeatureValues> = Object.fromEntries(features.map((f) => [f.kind, f.value]));
   const {
     withReconnect: reconnect,
     withHeartbeat: heartbeat,
     withWebSocketFactory: factory,
-  } = chosen;
-  const defaults = NOTIFICATIONS_DEFAULTS;
+  }: Partial<FeatureValues> = Object.fromEntries(features.map((f) => [f.kind, f.value]));
   const options: NotificationsOptions = {
-    ...withDefaults(defaults, config),
+    ...withDefaults(NOTIFICATIONS_DEFAULTS, config),
     url: config?.url,
-    reconnect: withDefaults(defaults.reconnect, reconnect),
-    heartbeat: heartbeat !== false && withDefaults(defaults.heartbeat, heartbeat),
+    reconnect: withDefaults(NOTIFICATIONS_DEFAULTS.reconnect, reconnect),
+    heartbeat: heartbeat !== false && withDefaults(NOTIFICATIONS_DEFAULTS.heartbeat, heartbeat),
   };
   // Dev mode only: production builds define ngDevMode as false, which drops the checks and their
   // messages. Undefined (tests, JIT) counts as dev.
   if (typeof ngDevMode === 'undefined' || ngDevMode) checkNotificationsOptions(options, features);
-  const providers: Provider[] = [
+  return makeEnvironmentProviders([
     { provide: NOTIFICATIONS_OPTIONS, useValue: options },
     WebSocketService,
     NotificationService,
-  ];
-  if (factory) providers.push({ provide: WEBSOCKET_FACTORY, useValue: factory });
-  return makeEnvironmentProviders(providers);
+    factory ? { provide: WEBSOCKET_FACTORY, useValue: factory } : [],
+  ]);
 }
 
 /** `defaults` with the fields of `given` that are set: `undefined` means the default, as a missing field does. */

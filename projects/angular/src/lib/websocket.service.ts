@@ -193,8 +193,10 @@ export class WebSocketService {
     const result = checkServerFrame(data);
     if (!result.ok) return this.#report(runtimeError('malformed_frame', data));
     const frame = result.frame;
-    if (!this.#session && (isNotification(frame) || frame.type === 'welcome')) {
-      this.#handshake(isNotification(frame) ? null : frame);
+    if (!this.#session) {
+      // A notification before any welcome: a plain broadcast server, which sends none.
+      if (isNotification(frame)) this.#handshake(null);
+      else if (frame.type === 'welcome') this.#handshake(frame);
     }
     this.#frames.next(frame);
   }
