@@ -20,7 +20,7 @@ export type {
   PingFrame,
   ClientFrame,
 } from './lib/frames';
-export { CloseCode } from './lib/close-codes';
+export { CloseCode, ClientCloseCode, BackOffCloseCode } from './lib/close-codes';
 export {
   goingAwayReason,
   reconnectWindow,

@@ -46,7 +46,10 @@ interface Stream {
  */
 interface Waiter {
   subscriber: Subscriber<Notification>;
-  /** The session it subscribed in, and the newest seq it had seen then (null: unknown). */
+  /**
+   * The session it subscribed in, and the newest seq it had seen then (null: unknown). The seq only
+   * counts within that session, and only a `subscribed` frame (a welcome session) is compared to it.
+   */
   session?: WebSocketSession | null;
   seq: number | null;
   /** Its streams not yet confirmed. */
@@ -154,23 +157,22 @@ export class NotificationService {
 
   #watch<T>(wanted: [string, RowId[]?][]): Observable<Notification<T>> {
     if (!this.#browser) return EMPTY;
-    return new Observable<Notification<T>>((subscriber) => {
+    // `T` is the caller's claim about `data`; the wire carries whatever the server sent.
+    return new Observable<Notification<T>>((subscriber: Subscriber<Notification>) => {
       const held = wanted.map(([collection, ids]) => this.#acquire(collection, ids));
-      // `T` is the caller's claim about `data`; the wire carries whatever the server sent.
-      const target = subscriber as Subscriber<Notification>;
       // Untracked: subscribing inside an effect must not make it depend on confirmations.
       const confirmed = untracked(this.#confirmed);
       const waiting = new Set(held.filter((stream) => !confirmed.has(stream.key)));
       // The newest seq seen was assigned before this subscribe, so its change is in a fetch made
       // now; if the subscription went live at or before that seq, nothing can have been missed.
       const waiter: Waiter = {
-        subscriber: target,
+        subscriber,
         session: this.#session,
-        seq: this.#session?.welcome ? this.#lastSeq : null,
+        seq: this.#lastSeq,
         waiting,
       };
       if (waiting.size) this.#waiters.add(waiter);
-      const subscriptions = held.map((stream) => stream.subject.subscribe(target));
+      const subscriptions = held.map((stream) => stream.subject.subscribe(subscriber));
       return () => {
         this.#waiters.delete(waiter);
         for (const subscription of subscriptions) subscription.unsubscribe();
@@ -247,10 +249,14 @@ export class NotificationService {
     );
     if (!active.length) return;
     const welcome = session.welcome;
+    // What a reconnect missed is replayed by a resume in the same epoch; otherwise (a new epoch,
+    // a plain server, which cannot replay) each stream resets once confirmed.
+    const resumes = !!welcome && welcome.epoch === this.#epoch && this.#lastSeq !== null;
+    if (session.reconnect && !resumes)
+      for (const stream of active) this.#pendingResets.add(stream.key);
     if (!welcome) {
-      // A plain server has no subscriptions to confirm and no way to replay what a reconnect missed.
+      // A plain server has no subscriptions to confirm.
       this.#epoch = this.#lastSeq = null;
-      if (session.reconnect) for (const stream of active) this.#pendingResets.add(stream.key);
       this.#confirm(active.map((stream) => stream.key));
       return;
     }
@@ -266,12 +272,11 @@ export class NotificationService {
       this.#sentSubscribe(stream.key);
     }
     for (const frame of batches.values()) this.#ws.send(frame);
-    if (this.#epoch === welcome.epoch && this.#lastSeq !== null) {
-      this.#ws.send({ type: 'resume', epoch: welcome.epoch, after: this.#lastSeq });
+    if (resumes) {
+      this.#ws.send({ type: 'resume', epoch: welcome.epoch, after: this.#lastSeq! });
     } else {
       this.#epoch = welcome.epoch;
       this.#lastSeq = welcome.seq;
-      if (session.reconnect) for (const stream of active) this.#pendingResets.add(stream.key);
     }
   }
 

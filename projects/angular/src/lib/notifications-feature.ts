@@ -3,7 +3,7 @@ import type { ReconnectOptions } from './reconnect-options';
 import type { WebSocketFactory } from './websocket-factory';
 
 /** What each feature of {@link provideNotifications} carries, by the name of the function that makes it. */
-interface FeatureValues {
+export interface FeatureValues {
   withReconnect: ReconnectOptions;
   withHeartbeat: HeartbeatOptions | false;
   withWebSocketFactory: WebSocketFactory;

@@ -1,13 +1,11 @@
-import { EnvironmentProviders, makeEnvironmentProviders, Provider } from '@angular/core';
+import { EnvironmentProviders, makeEnvironmentProviders } from '@angular/core';
 import { checkNotificationsOptions } from './check-notifications-options';
-import { HeartbeatOptions } from './heartbeat-options';
 import { NotificationService } from './notification.service';
 import { NotificationsConfig } from './notifications-config';
 import { NOTIFICATIONS_DEFAULTS } from './notifications-defaults';
-import { NotificationsFeature } from './notifications-feature';
+import { FeatureValues, NotificationsFeature } from './notifications-feature';
 import { NOTIFICATIONS_OPTIONS, NotificationsOptions } from './notifications-options';
-import { ReconnectOptions } from './reconnect-options';
-import { WEBSOCKET_FACTORY, WebSocketFactory } from './websocket-factory';
+import { WEBSOCKET_FACTORY } from './websocket-factory';
 import { WebSocketService } from './websocket.service';
 
 declare const ngDevMode: unknown;
@@ -26,45 +24,32 @@ export function provideNotifications(
   config: NotificationsConfig,
   ...features: NotificationsFeature[]
 ): EnvironmentProviders {
-  let reconnect: ReconnectOptions | undefined;
-  let heartbeat: HeartbeatOptions | false | undefined;
-  let factory: WebSocketFactory | undefined;
-  for (const feature of features) {
-    switch (feature.kind) {
-      case 'withReconnect':
-        reconnect = feature.value;
-        break;
-      case 'withHeartbeat':
-        heartbeat = feature.value;
-        break;
-      case 'withWebSocketFactory':
-        factory = feature.value;
-        break;
-    }
-  }
-  const defaults = NOTIFICATIONS_DEFAULTS;
+  // Each feature's value by its kind; of two features of one kind the later wins.
+  const {
+    withReconnect: reconnect,
+    withHeartbeat: heartbeat,
+    withWebSocketFactory: factory,
+  }: Partial<FeatureValues> = Object.fromEntries(features.map((f) => [f.kind, f.value]));
   const options: NotificationsOptions = {
-    ...defaults,
-    ...setFields(config),
+    ...withDefaults(NOTIFICATIONS_DEFAULTS, config),
     url: config?.url,
-    reconnect: { ...defaults.reconnect, ...setFields(reconnect) },
-    heartbeat: heartbeat !== false && { ...defaults.heartbeat, ...setFields(heartbeat) },
+    reconnect: withDefaults(NOTIFICATIONS_DEFAULTS.reconnect, reconnect),
+    heartbeat: heartbeat !== false && withDefaults(NOTIFICATIONS_DEFAULTS.heartbeat, heartbeat),
   };
   // Dev mode only: production builds define ngDevMode as false, which drops the checks and their
   // messages. Undefined (tests, JIT) counts as dev.
   if (typeof ngDevMode === 'undefined' || ngDevMode) checkNotificationsOptions(options, features);
-  const providers: Provider[] = [
+  return makeEnvironmentProviders([
     { provide: NOTIFICATIONS_OPTIONS, useValue: options },
     WebSocketService,
     NotificationService,
-  ];
-  if (factory) providers.push({ provide: WEBSOCKET_FACTORY, useValue: factory });
-  return makeEnvironmentProviders(providers);
+    factory ? { provide: WEBSOCKET_FACTORY, useValue: factory } : [],
+  ]);
 }
 
-/** The fields of `options` that are set: `undefined` means the default, as a missing field does. */
-function setFields<T extends object>(options: T | undefined): Partial<T> {
-  const set: Partial<T> = {};
-  for (const key in options) if (options[key] !== undefined) set[key] = options[key];
-  return set;
+/** `defaults` with the fields of `given` that are set: `undefined` means the default, as a missing field does. */
+function withDefaults<T extends object>(defaults: T, given: Partial<T> | undefined): T {
+  const merged = { ...defaults };
+  for (const key in given) if (given[key] !== undefined) merged[key] = given[key];
+  return merged;
 }

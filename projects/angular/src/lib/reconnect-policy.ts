@@ -1,4 +1,4 @@
-import { CloseCode, reconnectWindow } from '@changefeed/protocol';
+import { ClientCloseCode, reconnectWindow } from '@changefeed/protocol';
 import type { ReconnectOptions } from './reconnect-options';
 
 /*
@@ -20,8 +20,8 @@ export const NO_SOCKET = 0;
  */
 const SERVER_AWAY: ReadonlySet<number> = new Set([
   NO_SOCKET,
-  CloseCode.Normal,
-  CloseCode.GoingAway,
+  ClientCloseCode.Normal,
+  ClientCloseCode.GoingAway,
   1005,
   1006,
 ]);
@@ -74,7 +74,7 @@ export class ReconnectPolicy {
     // Only a connection that stayed up proves the server healthy; a flapping one keeps backing off.
     if (openFor !== undefined && openFor >= this.#options.stableAfter)
       this.#attempts = this.#window = 0;
-    if (code === CloseCode.Forbidden) return { retry: false, reason: 'forbidden' };
+    if (code === ClientCloseCode.Forbidden) return { retry: false, reason: 'forbidden' };
     if (this.#attempts >= this.#options.maxAttempts)
       return { retry: false, reason: 'reconnect_failed' };
     // The window a server going away names holds for the attempts after it (backoffDelay). It
@@ -125,7 +125,7 @@ export function backoffDelay(
   // A server going away (deploy) without a window is back in a moment: come back quickly,
   // jittered over a second. Only on a first attempt, so a server that keeps going away still
   // gets backed off from.
-  if (code === CloseCode.GoingAway && !attempt) return random() * 1000;
+  if (code === ClientCloseCode.GoingAway && !attempt) return random() * 1000;
   // Someone looking at a page waiting for a server that crashed wants it back within seconds of
   // the server, not up to maxDelay later: while the server is only away, a visible page's bound
   // stops growing at visibleMaxDelay. The rate stays bounded (10,000 visible pages at a 4 s cap
@@ -135,5 +135,5 @@ export function backoffDelay(
   const cap = visible && SERVER_AWAY.has(code) ? Math.min(maxDelay, visibleMaxDelay) : maxDelay;
   const delay = random() * Math.min(cap, initialDelay * multiplier ** attempt);
   // Never a tight loop of credential refreshes, whatever the jitter drew.
-  return code === CloseCode.Unauthenticated ? Math.max(delay, initialDelay) : delay;
+  return code === ClientCloseCode.Unauthenticated ? Math.max(delay, initialDelay) : delay;
 }

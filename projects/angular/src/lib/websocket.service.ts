@@ -3,7 +3,7 @@ import { DestroyRef, inject, Injectable, NgZone, PLATFORM_ID, signal } from '@an
 import {
   checkServerFrame,
   ClientFrame,
-  CloseCode,
+  ClientCloseCode,
   encodeFrame,
   isNotification,
   ServerFrame,
@@ -193,8 +193,10 @@ export class WebSocketService {
     const result = checkServerFrame(data);
     if (!result.ok) return this.#report(runtimeError('malformed_frame', data));
     const frame = result.frame;
-    if (!this.#session && (isNotification(frame) || frame.type === 'welcome')) {
-      this.#handshake(isNotification(frame) ? null : frame);
+    if (!this.#session) {
+      // A notification before any welcome: a plain broadcast server, which sends none.
+      if (isNotification(frame)) this.#handshake(null);
+      else if (frame.type === 'welcome') this.#handshake(frame);
     }
     this.#frames.next(frame);
   }
@@ -232,9 +234,9 @@ export class WebSocketService {
     if (left > 0) return this.#scheduleBeat(left);
     if (this.#pingAt) {
       const socket = this.#socket;
-      this.#lost(CloseCode.HeartbeatTimeout);
+      this.#lost(ClientCloseCode.HeartbeatTimeout);
       // The code says it all (4000, docs/protocol.md): no reason needed.
-      return socket!.close(CloseCode.HeartbeatTimeout);
+      return socket!.close(ClientCloseCode.HeartbeatTimeout);
     }
     this.#pingAt = now;
     this.#socket!.send(encodeFrame({ type: 'ping' }));
@@ -256,7 +258,8 @@ export class WebSocketService {
   #lost(code: number, reason?: string): void {
     const openFor = this.#openedAt ? this.#clock.now() - this.#openedAt : undefined;
     this.#detach();
-    if (code === CloseCode.Unauthenticated) this.#report(runtimeError('unauthenticated', null));
+    if (code === ClientCloseCode.Unauthenticated)
+      this.#report(runtimeError('unauthenticated', null));
     const visible = this.#document.visibilityState === 'visible';
     const next = this.#policy.lost(code, reason, openFor, visible);
     if (next.retry) {
@@ -288,7 +291,7 @@ export class WebSocketService {
     this.#generation++;
     const socket = this.#socket;
     this.#detach();
-    socket?.close(CloseCode.Normal);
+    socket?.close(ClientCloseCode.Normal);
     this.#setState(state);
   }
 

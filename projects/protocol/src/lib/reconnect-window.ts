@@ -3,7 +3,7 @@
  * the token `spread=<ms>` in the close reason. Written and read here only, so the server that
  * names it and the clients that obey it cannot drift apart.
  */
-import { CloseCode } from './close-codes';
+import { ClientCloseCode } from './close-codes';
 
 /** Shortest window a client accepts, ms: a server cannot ask for a tight reconnect loop. */
 export const MIN_RECONNECT_WINDOW = 1000;
@@ -30,7 +30,7 @@ export function goingAwayReason(windowMs: number): string {
  * follow their ordinary backoff).
  */
 export function reconnectWindow(code: number, reason = ''): number {
-  if (code !== CloseCode.GoingAway) return 0;
+  if (code !== ClientCloseCode.GoingAway) return 0;
   const ms = Number(TOKEN.exec(reason)?.[1] ?? 0);
   return ms >= MIN_RECONNECT_WINDOW && ms <= MAX_RECONNECT_WINDOW ? ms : 0;
 }
