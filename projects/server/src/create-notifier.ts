@@ -83,7 +83,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   function handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     const path = pathnameOf(req);
     if (opts.ssePath !== false && path === opts.ssePath) {
-      if (closing) {
+      if (closing || !hub.positioned) {
         res.writeHead(503).end();
         return true;
       }
@@ -150,7 +150,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const ready = Promise.all([
     listening,
     // The tail is the only way in: the hub starts at the log's head and fans out what it reads.
-    log?.tail(hub).then((head) => hub.rebase(head)),
+    log?.tail(hub).then((head) => hub.start(head)),
     ...opts.sources.map((s) =>
       s.start(sink).catch((e) => {
         throw e instanceof ChangefeedError ? e : new ChangefeedError(ErrorCode.SourceStart, `a source failed to start: ${toError(e).message}`, { cause: e });
