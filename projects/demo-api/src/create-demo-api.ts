@@ -51,11 +51,15 @@ function changeFlow(options: DemoApiOptions, db: Database) {
   if (options.redisUrl === undefined) return { sources: [db.changeSource(CHANGE_CHANNEL)] };
   const database = options.database;
   if (isDatabase(database) || database.kind !== 'postgres') {
-    throw new TypeError('redisUrl (cluster mode) needs database: { kind: "postgres", connectionString }');
+    throw new TypeError(
+      'redisUrl (cluster mode) needs database: { kind: "postgres", connectionString }',
+    );
   }
   return {
     cluster: redisLog({ url: options.redisUrl, prefix: 'changefeed-demo' }),
-    sources: [leaderSource({ connectionString: database.connectionString, channel: CHANGE_CHANNEL })],
+    sources: [
+      leaderSource({ connectionString: database.connectionString, channel: CHANGE_CHANNEL }),
+    ],
   };
 }
 

@@ -39,7 +39,9 @@ export function optionsFromEnv(
     throw new TypeError('REDIS_URL must start with redis:// or rediss://');
   }
   if (redisUrl !== undefined && !url) {
-    throw new TypeError('REDIS_URL needs DATABASE_URL: instances of a cluster share one Postgres (PGlite belongs to one process)');
+    throw new TypeError(
+      'REDIS_URL needs DATABASE_URL: instances of a cluster share one Postgres (PGlite belongs to one process)',
+    );
   }
   const inMemory = argv.includes('--in-memory') || isTrue(env['DEMO_IN_MEMORY']);
   return {

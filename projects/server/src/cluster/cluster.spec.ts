@@ -200,7 +200,9 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     const proxy = await RedisProxy.start();
     await proxy.down();
     const { log } = openLog(prefix, { url: proxy.url });
-    const server = createServer((req, res) => notifier.handleRequest(req, res) || res.writeHead(404).end());
+    const server = createServer(
+      (req, res) => notifier.handleRequest(req, res) || res.writeHead(404).end(),
+    );
     const notifier = createNotifier({ server, cluster: log, onError: () => {} });
     onSpecCleanup(async () => {
       await notifier.close();
