@@ -176,13 +176,16 @@ export function createNotifier(options: NotifierOptions): Notifier {
     for (const s of streams) s.close();
     await Promise.all([websocket.closeAll(CloseCode.GoingAway, reason), ...[...streams].map((s) => s.closed)]);
     await Promise.allSettled(opts.sources.map((s) => s.stop()));
-    await websocket.detach();
     if (ownServer) {
+      // Stop accepting and end every HTTP connection before the upgrade listener goes: Node 20
+      // emits 'upgrade' even with no listener, so an upgrade arriving after detach() would hang
+      // with nobody to answer it (seen in a rolling restart: clients stuck connecting).
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
     }
+    await websocket.detach();
   }
 
   return {
