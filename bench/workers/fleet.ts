@@ -34,6 +34,11 @@ type Kind = 'changefeed' | 'ws' | 'socket.io' | 'socket.io-raw';
 interface ConnectArgs {
   kind: Kind;
   url: string;
+  /**
+   * Several instances (cluster): client i connects first to urls[i % n], and each reconnect
+   * tries the next one, as the SDK's url() function or a round-robin proxy would.
+   */
+  urls?: string[];
   n: number;
   collections?: string[];
   addresses?: string[];
@@ -67,6 +72,12 @@ interface Client {
   openedAt: number;
   received: number;
   connects: number;
+  /** Connect attempts, for choosing among `urls`. */
+  attempts: number;
+  /** A reset was received: the next seq may skip (the view refetched), not a loss. */
+  afterReset?: boolean;
+  /** Seqs skipped at the last notification, counted missing unless a reset follows. */
+  pendingGap: number;
   timer?: NodeJS.Timeout;
 }
 
@@ -88,6 +99,8 @@ let resumeTimes: number[] = [];
 let resetCount = 0;
 let replayed = 0;
 let dropped = 0;
+/** Seqs skipped without a reset covering them: notifications lost. */
+let missing = 0;
 
 function onNotification(c: Client, n: any, now: number): void {
   if (typeof n.seq === 'number') {
@@ -95,6 +108,11 @@ function onNotification(c: Client, n: any, now: number): void {
       dropped++; // duplicate (the SDK drops it too)
       return;
     }
+    // A skip is a loss unless a reset covers it, before or right after (a live notification may
+    // overtake the reset that answers a resume the server could not replay).
+    missing += c.pendingGap;
+    c.pendingGap = n.seq > c.lastSeq + 1 && c.lastSeq > 0 && !c.afterReset ? n.seq - c.lastSeq - 1 : 0;
+    c.afterReset = false;
     c.lastSeq = n.seq;
   }
   // Seqs up to the head announced in welcome were sent before this connection: a replay.
@@ -117,6 +135,8 @@ function checkResumed(c: Client, now: number): void {
 function reset(c: Client, now: number): void {
   resetCount++;
   c.resets++;
+  c.afterReset = true;
+  c.pendingGap = 0;
   // A reset means "refetch": the view is current again, nothing to replay.
   c.lastSeq = Math.max(c.lastSeq, c.welcomeSeq);
   checkResumed(c, now);
@@ -244,7 +264,8 @@ function connect(c: Client): Promise<void> {
       });
       return;
     }
-    const ws = new WebSocket(args.url, { perMessageDeflate: false, localAddress });
+    const url = args.urls?.length ? args.urls[(c.i + c.attempts++) % args.urls.length] : args.url;
+    const ws = new WebSocket(url, { perMessageDeflate: false, localAddress });
     c.ws = ws;
     ws.on('error', () => {
       // Every socket has an error listener; a refused connect also ends in 'close'.
@@ -289,6 +310,8 @@ async function connectAll(a: ConnectArgs): Promise<unknown> {
     openedAt: 0,
     received: 0,
     connects: 0,
+    attempts: 0,
+    pendingGap: 0,
   }));
   const started = monoMs();
   const concurrency = a.concurrency ?? 256;
@@ -334,6 +357,7 @@ serveWorker(
       resetCount = 0;
       replayed = 0;
       dropped = 0;
+      missing = 0;
       for (const c of clients) c.resumed = false;
       return { markAt };
     },
@@ -353,6 +377,16 @@ serveWorker(
       resumeTimes,
       resets: resetCount,
       replayed,
+      duplicates: dropped,
+      missing,
+    }),
+    /** Seqs each client lacks below `head` (the last seq sent) without a reset covering them, plus the gaps seen. */
+    tally: (a: { head: number }) => ({
+      missing: missing + clients.reduce((sum, c) => sum + c.pendingGap + (c.afterReset ? 0 : Math.max(0, a.head - c.lastSeq)), 0),
+      behind: clients.filter((c) => c.lastSeq < a.head).length,
+      /** The furthest behind: how far, its reconnects and received count, for the log. */
+      worst: clients.reduce((w, c) => (a.head - c.lastSeq > w.by ? { by: a.head - c.lastSeq, connects: c.connects, received: c.received, open: c.open, subscribed: c.subscribed } : w), { by: 0, connects: 0, received: 0, open: false, subscribed: false }),
+      resets: resetCount,
       duplicates: dropped,
     }),
     status: () => ({

@@ -21,6 +21,7 @@ let kind: Kind;
 let send: (n: Record<string, unknown>) => void = () => {};
 let close: () => Promise<void> = async () => {};
 let seq = 0;
+let metrics: () => unknown = () => undefined;
 
 async function start(a: {
   kind: Kind;
@@ -29,6 +30,8 @@ async function start(a: {
   options?: Record<string, unknown>;
   /** A Postgres LISTEN source for the changefeed server. */
   postgres?: { connectionString: string; channel: string };
+  /** Cluster mode: a shared log on Redis (redisLog) under this key prefix. */
+  cluster?: { url: string; prefix: string };
 }): Promise<{ port: number }> {
   kind = a.kind;
   const host = a.host ?? '127.0.0.1';
@@ -37,10 +40,12 @@ async function start(a: {
     const http: HttpServer = createServer();
     const sources = a.postgres ? [server.postgresSource(a.postgres)] : undefined;
     // origins '*': the bench page and the Node fleets are not same-origin with the server.
-    const notifier: any = server.createNotifier({ server: http, path: '/ws', origins: '*', ...(sources ? { sources } : {}), ...(a.options ?? {}) });
+    const cluster = a.cluster ? { cluster: server.redisLog(a.cluster) } : {};
+    const notifier: any = server.createNotifier({ server: http, path: '/ws', origins: '*', ...(sources ? { sources } : {}), ...cluster, ...(a.options ?? {}) });
     await new Promise<void>((r) => http.listen({ port: a.port ?? 0, host, backlog: 4096 }, r));
     await notifier.ready;
     send = (n) => notifier.notify(n);
+    metrics = () => notifier.metrics();
     close = async () => {
       await notifier.close();
       await new Promise<void>((r) => http.close(() => r()));
@@ -148,6 +153,7 @@ serveWorker(
       return sampleSelf();
     },
     sampleNoGc: () => sampleSelf(),
+    metrics: () => (kind === 'changefeed' ? metrics() : undefined),
     close: async () => {
       await close();
       return true;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNotifier } from '@changefeed/server';
+import { createNotifier, leaderSource, redisLog } from '@changefeed/server';
 import type { Database } from './db/database';
 import { CHANGE_CHANNEL, migrate } from './db/migrate';
 import { openPgliteDatabase } from './db/open-pglite-database';
@@ -43,6 +43,27 @@ export interface DemoApi {
 }
 
 /**
+ * Where the notifier's changes come from. One instance: its database's LISTEN source. Cluster
+ * mode (`redisUrl`): a shared log on Redis and one trigger bridge for all instances, so any
+ * instance can serve any client and a write reaches every client once.
+ */
+function changeFlow(options: DemoApiOptions, db: Database) {
+  if (options.redisUrl === undefined) return { sources: [db.changeSource(CHANGE_CHANNEL)] };
+  const database = options.database;
+  if (isDatabase(database) || database.kind !== 'postgres') {
+    throw new TypeError(
+      'redisUrl (cluster mode) needs database: { kind: "postgres", connectionString }',
+    );
+  }
+  return {
+    cluster: redisLog({ url: options.redisUrl, prefix: 'changefeed-demo' }),
+    sources: [
+      leaderSource({ connectionString: database.connectionString, channel: CHANGE_CHANNEL }),
+    ],
+  };
+}
+
+/**
  * Starts the demo backend: migrates the database, installs the notify triggers, mounts the
  * changefeed notifier (WebSocket `/ws`, SSE `/events`), the REST API under `/api` and the demo app.
  */
@@ -67,7 +88,7 @@ export async function createDemoApi(options: DemoApiOptions): Promise<DemoApi> {
     server,
     path: '/ws',
     ssePath: '/events',
-    sources: [db.changeSource(CHANGE_CHANNEL)],
+    ...changeFlow(options, db),
     ...(options.origins ? { origins: options.origins } : {}),
     ...(options.heartbeat === undefined ? {} : { heartbeat: options.heartbeat }),
   });

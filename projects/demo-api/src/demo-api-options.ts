@@ -20,4 +20,9 @@ export interface DemoApiOptions {
   origins?: string[];
   /** The notifier's heartbeat, ms (how soon a silent client is dropped); default the server's. */
   heartbeat?: number;
+  /**
+   * Cluster mode: `redis://…` of a Redis 7 shared by every instance (one log, one epoch, resumes
+   * on any instance); triggers are bridged once by `leaderSource`. Needs a Postgres database.
+   */
+  redisUrl?: string;
 }

@@ -30,6 +30,22 @@ describe('optionsFromEnv', () => {
     });
   });
 
+  it('turns on cluster mode with REDIS_URL, only next to DATABASE_URL', () => {
+    const database = 'postgres://postgres@127.0.0.1:5432/test';
+    expect(
+      optionsFromEnv({ DATABASE_URL: database, REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl,
+    ).toBe('redis://127.0.0.1:6379');
+    expect(optionsFromEnv({ DATABASE_URL: database }).redisUrl).toBeUndefined();
+    expect(() => optionsFromEnv({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrowError(
+      TypeError,
+      /REDIS_URL needs DATABASE_URL/,
+    );
+    expect(() => optionsFromEnv({ DATABASE_URL: database, REDIS_URL: 'http://x' })).toThrowError(
+      TypeError,
+      'REDIS_URL must start with redis:// or rediss://',
+    );
+  });
+
   it('reads PORT, DEMO_DATA_DIR, DEMO_STATIC_DIR and DEMO_SEED', () => {
     const options = optionsFromEnv({
       PORT: '0',

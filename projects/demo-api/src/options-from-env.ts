@@ -11,6 +11,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
  *   (default `.data/demo` at the repository root), or in memory with `DEMO_IN_MEMORY=1` / `--in-memory`
  * - `DEMO_STATIC_DIR` (default `dist/demo/browser`), `DEMO_SEED=0` to start empty
  * - `DEMO_HEARTBEAT_MS`: the notifier's heartbeat (default the server's; chaos runs shorten it)
+ * - `REDIS_URL` → cluster mode (several instances on one Postgres, one shared log); needs `DATABASE_URL`
  * Throws a TypeError naming the variable when one is malformed.
  */
 export function optionsFromEnv(
@@ -33,6 +34,15 @@ export function optionsFromEnv(
       `DEMO_HEARTBEAT_MS must be an integer ≥ 1000 (ms), got ${JSON.stringify(env['DEMO_HEARTBEAT_MS'])}`,
     );
   }
+  const redisUrl = env['REDIS_URL'] || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new TypeError('REDIS_URL must start with redis:// or rediss://');
+  }
+  if (redisUrl !== undefined && !url) {
+    throw new TypeError(
+      'REDIS_URL needs DATABASE_URL: instances of a cluster share one Postgres (PGlite belongs to one process)',
+    );
+  }
   const inMemory = argv.includes('--in-memory') || isTrue(env['DEMO_IN_MEMORY']);
   return {
     port,
@@ -43,6 +53,7 @@ export function optionsFromEnv(
     staticDir: env['DEMO_STATIC_DIR'] || `${ROOT}dist/demo/browser`,
     seed: env['DEMO_SEED'] === undefined ? true : isTrue(env['DEMO_SEED']),
     ...(heartbeat === undefined ? {} : { heartbeat }),
+    ...(redisUrl === undefined ? {} : { redisUrl }),
   };
 }
 

@@ -85,7 +85,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   function handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     const path = pathnameOf(req);
     if (opts.ssePath !== false && path === opts.ssePath) {
-      if (closing) {
+      if (closing || !hub.positioned) {
         res.writeHead(503).end();
         return true;
       }
@@ -165,7 +165,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const ready = Promise.all([
     listening,
     // The tail is the only way in: the hub starts at the log's head and fans out what it reads.
-    log?.tail(hub).then((head) => hub.rebase(head)),
+    log?.tail(hub).then((head) => hub.start(head)),
     ...opts.sources.map((s) =>
       s.start(sink).catch((e) => {
         throw e instanceof ChangefeedError
@@ -200,13 +200,16 @@ export function createNotifier(options: NotifierOptions): Notifier {
       ...[...streams].map((s) => s.closed),
     ]);
     await Promise.allSettled(opts.sources.map((s) => s.stop()));
-    await websocket.detach();
     if (ownServer) {
+      // Stop accepting and end every HTTP connection before the upgrade listener goes: Node 20
+      // emits 'upgrade' even with no listener, so an upgrade arriving after detach() would hang
+      // with nobody to answer it (seen in a rolling restart: clients stuck connecting).
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
     }
+    await websocket.detach();
   }
 
   return {

@@ -3,7 +3,10 @@
  * notifiers on port 0 and, for kill -9, a notifier in a child process, all on the real Redis and
  * Postgres, with clients on real sockets.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { createNotifier } from '../create-notifier.js';
 import { ChildNotifier } from '../testing/child-notifier.js';
 import {
   connect,
@@ -136,17 +139,18 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     const a = new ChildNotifier({ cluster: { url: REDIS_URL, prefix } });
     onSpecCleanup(() => a.close());
     const port = await a.ready();
-    const b = await instance(prefix);
     const client = await subscribed(`ws://127.0.0.1:${port}/ws`, ['items']);
     a.send({ type: 'notify', collection: 'items', count: 3 });
     await client.waitNotifications(3);
     await a.close(); // SIGKILL: no close frame, no flush
     expect(await client.closed).toBe(1006);
+    // B starts after A's notifications: a resume from before B's first position is read from the log.
+    const b = await instance(prefix);
     for (let i = 0; i < 4; i++) b.notifier.notify({ collection: 'items', id: `b${i}` });
     const again = await subscribed(b.url, ['items']);
-    again.send({ type: 'resume', epoch: epochOf(client), after: 3 });
-    await again.waitNotifications(4);
-    expect(again.seqs()).toEqual([4, 5, 6, 7]);
+    again.send({ type: 'resume', epoch: epochOf(client), after: 1 });
+    await again.waitNotifications(6);
+    expect(again.seqs()).toEqual([2, 3, 4, 5, 6, 7]);
     expect(again.ofType('reset')).toEqual([]);
   });
 
@@ -189,6 +193,32 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     );
     expect([...text.matchAll(/"seq":(\d+)/g)].map((m) => Number(m[1]))).toEqual([2, 3, 4]);
     expect(text).not.toContain('event: reset');
+  });
+
+  it('answers 503 to upgrades and SSE until its tail has a position in the log, then serves', async () => {
+    const prefix = uniquePrefix();
+    const proxy = await RedisProxy.start();
+    await proxy.down();
+    const { log } = openLog(prefix, { url: proxy.url });
+    const server = createServer(
+      (req, res) => notifier.handleRequest(req, res) || res.writeHead(404).end(),
+    );
+    const notifier = createNotifier({ server, cluster: log, onError: () => {} });
+    onSpecCleanup(async () => {
+      await notifier.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const early = connect(`ws://127.0.0.1:${port}/ws`);
+    await expectAsync(early.opened).toBeRejected();
+    expect(early.unexpected).toEqual({ status: 503 });
+    expect((await fetch(`http://127.0.0.1:${port}/events?collections=items`)).status).toBe(503);
+    await proxy.up();
+    await notifier.ready;
+    const client = await subscribed(`ws://127.0.0.1:${port}/ws`, ['items']);
+    expect(epochOf(client)).toBe(notifier.epoch);
   });
 
   it('Redis keys deleted → clients get reset (not silence), then the new epoch flows', async () => {

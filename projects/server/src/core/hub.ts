@@ -88,6 +88,11 @@ export class Hub implements TailHandler {
   closed = false;
   /** Cluster mode: this turn's notifications, appended to the log at once at the turn's end. */
   private outbox: Notification[] = [];
+  /**
+   * False in cluster mode until the tail has its position (`start()`): until then there is no
+   * epoch to welcome a client with, so connections are answered 503 and retried.
+   */
+  positioned: boolean;
 
   constructor(
     /** Seqs are comparable within one epoch only; with a log, it changes when the log is lost. */
@@ -98,6 +103,14 @@ export class Hub implements TailHandler {
     readonly log?: SharedLog,
   ) {
     this.ring = new RingBuffer(retention.count);
+    this.positioned = log === undefined;
+  }
+
+  /** Cluster mode: the tail is at `head`; resumes from before it are answered from the log. */
+  start(head: LogPosition): void {
+    this.epoch = head.epoch;
+    this.head = head.seq;
+    this.positioned = true;
   }
 
   /**
@@ -212,17 +225,14 @@ export class Hub implements TailHandler {
     }
   }
 
-  /** Continuity lost (TailHandler): nothing before `to` can be proven, so everyone resets. */
-  gap(gap: LogGap): void {
-    this.rebase(gap.to, gap.to.epoch !== this.epoch);
-  }
-
-  /** Starts over at `to`: an empty ring, no resume from before it, every subscriber reset. */
-  rebase(to: LogPosition, newEpoch = true): void {
+  /** Continuity lost (TailHandler): nothing before `to` can be proven, so everyone resets and no resume crosses it. */
+  gap({ to }: LogGap): void {
+    const newEpoch = to.epoch !== this.epoch;
     this.ring.clear();
     this.epoch = to.epoch;
     this.head = to.seq;
     this.resetFloor = to.seq;
+    // A new epoch numbers from 1 again: cursors and subscriptions move back with it.
     this.enqueue({ seq: -1, collections: undefined, rebase: newEpoch ? to.seq : undefined });
   }
 

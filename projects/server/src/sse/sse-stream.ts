@@ -125,7 +125,13 @@ export class SseStream implements Subscriber {
   }
 
   offer(e: Entry): void {
-    if (this.closing || this.hold(() => this.offer(e)) || e.seq <= this.cursor || !this.subs.wants(e)) return;
+    if (
+      this.closing ||
+      this.hold(() => this.offer(e)) ||
+      e.seq <= this.cursor ||
+      !this.subs.wants(e)
+    )
+      return;
     if (this.chunk === '') this.ctx.hub.touch(this);
     this.chunk += `id: ${this.ctx.hub.epoch}:${e.seq}\ndata: ${e.json!}\n\n`;
     this.cursor = e.seq;

@@ -52,6 +52,8 @@ export function attachWebSocketEndpoint(server: Server, ctx: HubContext): WebSoc
       return;
     }
     if (closing) return abortHandshake(socket, 503, 'server is shutting down');
+    // Cluster mode, before the log's tail is positioned: no epoch to welcome with yet.
+    if (!ctx.hub.positioned) return abortHandshake(socket, 503, 'server is starting');
     const origin = checkOrigin(req, ctx);
     if (origin !== true) {
       metrics.refused++;
