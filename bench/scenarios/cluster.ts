@@ -18,7 +18,6 @@ import { startWorker, type Worker } from '../lib/worker.ts';
 import { loopbackPool } from '../lib/addresses.ts';
 import { sleep } from '../lib/clock.ts';
 import type { Summary } from '../lib/stats.ts';
-import { SDK_RECONNECT } from './reconnect-storm.ts';
 
 const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const INSTANCES = 3;
@@ -133,7 +132,8 @@ async function fanoutFleet(urls: string[], n: number, reconnect: boolean): Promi
       urls,
       n,
       addresses: loopbackPool(n),
-      reconnect: reconnect ? SDK_RECONNECT : null,
+      // {}: the SDK's own defaults (the fleet reads NOTIFICATIONS_DEFAULTS.reconnect itself).
+      reconnect: reconnect ? {} : null,
       concurrency: 128,
       lean: !reconnect,
     },
