@@ -17,7 +17,13 @@ import {
   type Started,
   type TestClient,
 } from '../testing/helpers.js';
-import { installNotifyTrigger } from '../sources/install-notify-trigger.js';
+import {
+  connectAdmin,
+  createNotifyTable,
+  dropNotifyTable,
+  RUN,
+  TEST_DATABASE_URL,
+} from '../testing/postgres.js';
 import { leaderLockKey, leaderSource, type LeaderSource } from './leader-source.js';
 import {
   adminClient,
@@ -30,8 +36,7 @@ import {
 } from './redis-fixture.spec.js';
 import type { RedisLogOptions } from './redis-log.js';
 
-const PG_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const RUN = `${process.pid}_${Date.now().toString(36)}`;
+const PG_URL = TEST_DATABASE_URL;
 
 /** A notifier in cluster mode on `prefix`, with its log's errors. */
 async function instance(
@@ -277,27 +282,13 @@ describe('cluster mode with Postgres triggers (leaderSource, real Postgres and R
   beforeAll(async () => {
     timeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
     jasmine.DEFAULT_TIMEOUT_INTERVAL = 30_000;
-    admin = new pg.Client({ connectionString: PG_URL });
-    admin.on('error', () => {});
-    try {
-      await admin.connect();
-    } catch (e) {
-      throw new Error(
-        `Postgres at ${PG_URL} is unreachable (${(e as Error).message}); these specs need it${process.env['CI'] === 'true' ? ' (CI=true)' : ''}`,
-      );
-    }
-    await admin.query(`CREATE TABLE "${TABLE}" (id serial PRIMARY KEY, title text)`);
-    await installNotifyTrigger(admin, { table: TABLE, collection: 'items', channel: CHANNEL });
+    admin = await connectAdmin();
+    await createNotifyTable(admin, TABLE, CHANNEL);
   });
 
   afterAll(async () => {
     jasmine.DEFAULT_TIMEOUT_INTERVAL = timeout;
-    await admin
-      .query(
-        `DROP TABLE IF EXISTS "${TABLE}"; DROP FUNCTION IF EXISTS "changefeed_notify_${TABLE}"()`,
-      )
-      .catch(() => {});
-    await admin.end().catch(() => {});
+    await dropNotifyTable(admin, TABLE);
   });
 
   async function cluster(prefix: string, size: number) {

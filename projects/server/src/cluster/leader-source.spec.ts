@@ -1,6 +1,7 @@
 import type { Notification } from '@changefeed/protocol';
 import pg from 'pg';
 import type { SourceSink } from '../sources/source.js';
+import { connectAdmin, RUN, TEST_DATABASE_URL } from '../testing/postgres.js';
 import { leaderSource, type LeaderSource } from './leader-source.js';
 import {
   onCleanup,
@@ -12,8 +13,7 @@ import {
 } from './redis-fixture.spec.js';
 import type { SharedLog } from './shared-log.js';
 
-const URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const RUN = `${process.pid}_${Date.now().toString(36)}`;
+const URL = TEST_DATABASE_URL;
 const CHANNEL = `cf_bridge_${RUN}`;
 
 /**
@@ -29,15 +29,7 @@ describe('leaderSource (real Postgres and Redis)', () => {
   beforeAll(async () => {
     timeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
     jasmine.DEFAULT_TIMEOUT_INTERVAL = 20_000;
-    admin = new pg.Client({ connectionString: URL });
-    admin.on('error', () => {});
-    try {
-      await admin.connect();
-    } catch (e) {
-      throw new Error(
-        `Postgres at ${URL} is unreachable (${(e as Error).message}); these specs need it${process.env['CI'] === 'true' ? ' (CI=true)' : ''}`,
-      );
-    }
+    admin = await connectAdmin();
   });
 
   afterAll(async () => {

@@ -3,13 +3,17 @@ import pg from 'pg';
 import { createNotifier } from '../create-notifier.js';
 import { ChildNotifier } from '../testing/child-notifier.js';
 import { connect, onCleanup } from '../testing/helpers.js';
-import { installNotifyTrigger } from './install-notify-trigger.js';
 import { postgresSource } from './postgres-source.js';
 import { startNotifier, subscribed, useCleanup, waitFor } from '../testing/helpers.js';
+import {
+  connectAdmin,
+  createNotifyTable,
+  dropNotifyTable,
+  RUN,
+  TEST_DATABASE_URL,
+} from '../testing/postgres.js';
 
-const URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-// Unique per run: parallel runs on one Postgres must not hear each other.
-const RUN = `${process.pid}_${Date.now().toString(36)}`;
+const URL = TEST_DATABASE_URL;
 const TABLE = `cf_items_${RUN}`;
 const CHANNEL = `cf_${RUN}`;
 
@@ -25,27 +29,13 @@ describe('postgresSource (real Postgres)', () => {
   beforeAll(async () => {
     timeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
     jasmine.DEFAULT_TIMEOUT_INTERVAL = 20_000;
-    admin = new pg.Client({ connectionString: URL });
-    admin.on('error', () => {});
-    try {
-      await admin.connect();
-    } catch (e) {
-      throw new Error(
-        `Postgres at ${URL} is unreachable (${(e as Error).message}); these specs need it${process.env['CI'] === 'true' ? ' (CI=true)' : ''}`,
-      );
-    }
-    await admin.query(`CREATE TABLE "${TABLE}" (id serial PRIMARY KEY, title text)`);
-    await installNotifyTrigger(admin, { table: TABLE, collection: 'items', channel: CHANNEL });
+    admin = await connectAdmin();
+    await createNotifyTable(admin, TABLE, CHANNEL);
   });
 
   afterAll(async () => {
     jasmine.DEFAULT_TIMEOUT_INTERVAL = timeout;
-    await admin
-      .query(
-        `DROP TABLE IF EXISTS "${TABLE}"; DROP FUNCTION IF EXISTS "changefeed_notify_${TABLE}"()`,
-      )
-      .catch(() => {});
-    await admin.end().catch(() => {});
+    await dropNotifyTable(admin, TABLE);
   });
 
   function source(app: string) {
