@@ -158,17 +158,20 @@ export function leaderSource(options: LeaderSourceOptions = {}): LeaderSource {
       Math.random() * Math.min(LOG_RECONNECT_MAX_MS, LOG_RECONNECT_MIN_MS * 2 ** failures++);
     timer = setTimeout(() => {
       connect().catch((e) => {
-        if (stopped) return;
-        sink.error(
-          new LogError(
-            LogErrorCode.Unavailable,
-            `leaderSource(): cannot connect (${(e as Error).message}); retrying`,
-            { cause: e },
-          ),
-        );
-        retry();
+        if (!stopped) connectFailed(e);
       });
     }, delay);
+  }
+
+  function connectFailed(e: unknown): void {
+    sink.error(
+      new LogError(
+        LogErrorCode.Unavailable,
+        `leaderSource(): cannot connect (${(e as Error).message}); retrying`,
+        { cause: e },
+      ),
+    );
+    retry();
   }
 
   return {
@@ -183,16 +186,7 @@ export function leaderSource(options: LeaderSourceOptions = {}): LeaderSource {
         started = resolve;
         connect()
           .then(() => resolve())
-          .catch((e) => {
-            sink.error(
-              new LogError(
-                LogErrorCode.Unavailable,
-                `leaderSource(): cannot connect (${(e as Error).message}); retrying`,
-                { cause: e },
-              ),
-            );
-            retry();
-          });
+          .catch(connectFailed);
       });
     },
     async stop() {
