@@ -16,6 +16,7 @@ import {
   useCleanup,
   type Started,
   type TestClient,
+  useSpecTimeout,
 } from '../testing/helpers.js';
 import {
   connectAdmin,
@@ -73,12 +74,7 @@ function oneToN(n: number): number[] {
 describe('cluster mode (real notifiers, real Redis)', () => {
   useCleanup();
   useRedisCleanup();
-  let timeout: number;
-  beforeAll(() => {
-    timeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = 30_000;
-  });
-  afterAll(() => (jasmine.DEFAULT_TIMEOUT_INTERVAL = timeout));
+  useSpecTimeout(30_000);
 
   it('notify() on B reaches a client on C exactly once, in the one order every instance sees', async () => {
     const prefix = uniquePrefix();
@@ -277,17 +273,14 @@ describe('cluster mode with Postgres triggers (leaderSource, real Postgres and R
   const TABLE = `cf_cluster_${RUN}`;
   const CHANNEL = `cf_cluster_${RUN}`;
   let admin: pg.Client;
-  let timeout: number;
 
+  useSpecTimeout(30_000);
   beforeAll(async () => {
-    timeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = 30_000;
     admin = await connectAdmin();
     await createNotifyTable(admin, TABLE, CHANNEL);
   });
 
   afterAll(async () => {
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = timeout;
     await dropNotifyTable(admin, TABLE);
   });
 

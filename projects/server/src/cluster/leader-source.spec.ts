@@ -1,3 +1,4 @@
+import { useSpecTimeout } from '../testing/helpers.js';
 import type { Notification } from '@changefeed/protocol';
 import pg from 'pg';
 import type { SourceSink } from '../sources/source.js';
@@ -24,16 +25,13 @@ const CHANNEL = `cf_bridge_${RUN}`;
 describe('leaderSource (real Postgres and Redis)', () => {
   useRedisCleanup();
   let admin: pg.Client;
-  let timeout: number;
 
+  useSpecTimeout(20_000);
   beforeAll(async () => {
-    timeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = 20_000;
     admin = await connectAdmin();
   });
 
   afterAll(async () => {
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = timeout;
     await admin.end().catch(() => {});
   });
 
@@ -46,11 +44,14 @@ describe('leaderSource (real Postgres and Redis)', () => {
     };
   }
 
+  // Each instance's connection is found by its application_name: unique per instance, so a spec
+  // never terminates a backend an earlier spec's instance has not finished closing.
+  let instances = 0;
   async function instance(
     name: string,
     prefix: string,
   ): Promise<{ source: LeaderSource; app: string }> {
-    const app = `cf_${name}_${RUN}`;
+    const app = `cf_${name}_${RUN}_${++instances}`;
     const { log } = openLog(prefix);
     const source = leaderSource({
       client: { connectionString: URL, application_name: app },

@@ -1,3 +1,4 @@
+import { useSpecTimeout } from '../testing/helpers.js';
 import { APPEND_LOST } from './append-queue.js';
 import { LogErrorCode } from './log-error.js';
 import {
@@ -18,16 +19,7 @@ import type { SharedLog } from './shared-log.js';
  */
 describe('redisLog when Redis is away (real Redis behind a proxy)', () => {
   useRedisCleanup();
-  let timeout: number;
-
-  beforeAll(() => {
-    timeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = 20_000;
-  });
-
-  afterAll(() => {
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = timeout;
-  });
+  useSpecTimeout(20_000);
 
   async function setup(options: Partial<RedisLogOptions> = {}) {
     const prefix = uniquePrefix();

@@ -1,3 +1,4 @@
+import { useSpecTimeout } from '../testing/helpers.js';
 import { LogErrorCode } from './log-error.js';
 import { lua, runScript } from './log-scripts.js';
 import { redisLog } from './redis-log.js';
@@ -16,12 +17,7 @@ describe('redisLog (real Redis)', () => {
   useRedisCleanup();
   // Each spec opens two instances (four connections) and waits on Redis: on a loaded 2-core
   // machine that alone can pass Jasmine's 5 s default.
-  let timeout: number;
-  beforeAll(() => {
-    timeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = 20_000;
-  });
-  afterAll(() => (jasmine.DEFAULT_TIMEOUT_INTERVAL = timeout));
+  useSpecTimeout(20_000);
 
   async function twoInstances(options = {}) {
     const prefix = uniquePrefix();

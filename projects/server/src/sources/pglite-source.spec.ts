@@ -1,17 +1,18 @@
 import { PGlite } from '@electric-sql/pglite';
 import { installNotifyTrigger } from './install-notify-trigger.js';
 import { pgliteSource } from './pglite-source.js';
-import { startNotifier, subscribed, useCleanup, waitFor } from '../testing/helpers.js';
+import {
+  startNotifier,
+  subscribed,
+  useCleanup,
+  useSpecTimeout,
+  waitFor,
+} from '../testing/helpers.js';
 
 describe('pgliteSource', () => {
   useCleanup();
   // PGlite boots a WebAssembly Postgres: seconds, not milliseconds.
-  let timeout: number;
-  beforeAll(() => {
-    timeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = 60_000;
-  });
-  afterAll(() => (jasmine.DEFAULT_TIMEOUT_INTERVAL = timeout));
+  useSpecTimeout(60_000);
   // One database for the whole describe: booting one takes seconds.
   let db: PGlite;
   beforeAll(async () => {

@@ -2,9 +2,16 @@ import net from 'node:net';
 import pg from 'pg';
 import { createNotifier } from '../create-notifier.js';
 import { ChildNotifier } from '../testing/child-notifier.js';
-import { connect, onCleanup } from '../testing/helpers.js';
 import { postgresSource } from './postgres-source.js';
-import { startNotifier, subscribed, useCleanup, waitFor } from '../testing/helpers.js';
+import {
+  connect,
+  onCleanup,
+  startNotifier,
+  subscribed,
+  useCleanup,
+  useSpecTimeout,
+  waitFor,
+} from '../testing/helpers.js';
 import {
   connectAdmin,
   createNotifyTable,
@@ -24,17 +31,14 @@ const CHANNEL = `cf_${RUN}`;
 describe('postgresSource (real Postgres)', () => {
   useCleanup();
   let admin: pg.Client;
-  let timeout: number;
 
+  useSpecTimeout(20_000);
   beforeAll(async () => {
-    timeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = 20_000;
     admin = await connectAdmin();
     await createNotifyTable(admin, TABLE, CHANNEL);
   });
 
   afterAll(async () => {
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = timeout;
     await dropNotifyTable(admin, TABLE);
   });
 
