@@ -21,8 +21,12 @@ export async function forumDetailFollowsItsRow({ browser, demo }: E2eContext): P
     const box = `Detail box ${tag}`;
     const shelf = `Detail shelf ${tag}`;
     const forum = `Detail forum ${tag}`;
+    // Each write waits until it shows: createContainer returns at the click, and a second
+    // create typed before the first one completes is wiped when the form clears.
     await one.createContainer(box);
+    await two.until(two.container(box));
     await one.createContainer(shelf);
+    await two.until(two.container(shelf));
     await one.createForum(forum, box);
     await two.until(two.forum(forum));
 
