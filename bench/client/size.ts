@@ -11,6 +11,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, sdkResolvePlugin, type SdkBuild } from './sdk.ts';
+import { withoutUnusedImports } from '../lib/without-unused-imports.ts';
 
 export interface SizeEntry {
   library: string;
@@ -64,7 +65,9 @@ export async function bundleSize(
       define: opts.define,
       logLevel: 'silent',
     });
-    const code = out.outputFiles[0].contents;
+    // Externals are imported by name; a bundle that includes them (an app's) keeps none of those
+    // names a module does not use, so neither does the measurement.
+    const code = opts.external ? Buffer.from(withoutUnusedImports(out.outputFiles[0].text)) : out.outputFiles[0].contents;
     return { library: spec.library, imports: `import { ${spec.names.join(', ')} } from '${spec.from}'`, minBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import {
   ServerFrame,
   WelcomeFrame,
 } from '@changefeed/protocol';
-import { BehaviorSubject, EMPTY, Observable, Subject } from 'rxjs';
+import { EMPTY, Observable, Subject } from 'rxjs';
 import { ConnectionState } from './connection-state';
 import type { HeartbeatOptions } from './heartbeat-options';
 import { NOTIFICATIONS_CLOCK } from './notifications-clock';
@@ -43,16 +43,16 @@ export class WebSocketService {
   readonly #document = inject(DOCUMENT);
   readonly #browser = isPlatformBrowser(inject(PLATFORM_ID));
 
-  readonly #stateSignal = signal<ConnectionState>(this.#browser ? 'idle' : 'closed');
-  readonly #stateSubject = new BehaviorSubject<ConnectionState>(this.#stateSignal());
+  readonly #state = signal<ConnectionState>(this.#browser ? 'idle' : 'closed');
   readonly #frames = new Subject<ServerFrame>();
   readonly #errorSubject = new Subject<NotificationsError>();
   readonly #sessionSubject = new Subject<WebSocketSession | null>();
 
-  /** The connection state, for templates and `computed()`. */
-  readonly state = this.#stateSignal.asReadonly();
-  /** The connection state for RxJS users; replays the current state on subscribe. */
-  readonly state$: Observable<ConnectionState> = this.#stateSubject.asObservable();
+  /**
+   * The connection state, for templates and `computed()`; `toObservable(state)` for RxJS. A signal
+   * holds the latest state, not every step: `sessions$` marks each connection's start and end.
+   */
+  readonly state = this.#state.asReadonly();
   /** Asynchronous failures: malformed frames, close 4401/4403, dropped frames, given up. */
   readonly errors$: Observable<NotificationsError> = this.#errorSubject.asObservable();
   /** A session after each handshake (`welcome`, or detection of a plain server), `null` when it ends. */
@@ -105,12 +105,7 @@ export class WebSocketService {
     inject(DestroyRef).onDestroy(() => {
       listeners.abort();
       this.#stop('closed');
-      for (const subject of [
-        this.#stateSubject,
-        this.#frames,
-        this.#errorSubject,
-        this.#sessionSubject,
-      ])
+      for (const subject of [this.#frames, this.#errorSubject, this.#sessionSubject])
         subject.complete();
     });
   }
@@ -132,18 +127,18 @@ export class WebSocketService {
 
   /** The first consumer connects. */
   #retain(): void {
-    if (++this.#consumers === 1 && this.#stateSignal() === 'idle') this.#connect();
+    if (++this.#consumers === 1 && this.#state() === 'idle') this.#connect();
   }
 
   /** The last consumer closes the socket, unless keepAlive. */
   #release(): void {
-    if (--this.#consumers === 0 && !this.#options.keepAlive && this.#stateSignal() !== 'closed')
+    if (--this.#consumers === 0 && !this.#options.keepAlive && this.#state() !== 'closed')
       this.#stop('idle');
   }
 
   #connect(): void {
     this.#clock.clearTimeout(this.#timer);
-    this.#setState(this.#opened ? 'reconnecting' : 'connecting');
+    this.#state.set(this.#opened ? 'reconnecting' : 'connecting');
     // No attempt can succeed offline; the `online` event dials again.
     if (navigator.onLine === false) return;
     const generation = ++this.#generation;
@@ -178,7 +173,7 @@ export class WebSocketService {
     socket.onopen = () => {
       this.#openedAt = this.#lastFrameAt = this.#clock.now();
       this.#opened++;
-      this.#setState('open');
+      this.#state.set('open');
       this.#schedule(() => this.#handshake(null), this.#options.welcomeTimeout);
     };
     socket.onmessage = (event) => this.#receive(event.data);
@@ -251,7 +246,7 @@ export class WebSocketService {
   #wake(): void {
     if (this.#socket) return void (this.#heartbeat && this.#beat());
     // No socket: dial now if waiting to (re)connect; not when idle or closed.
-    if (this.#stateSignal().endsWith('connecting')) this.#connect();
+    if (this.#state().endsWith('connecting')) this.#connect();
   }
 
   /** The socket closed, or the attempt got none: reconnect when the policy says so, or stop. */
@@ -263,7 +258,7 @@ export class WebSocketService {
     const visible = this.#document.visibilityState === 'visible';
     const next = this.#policy.lost(code, reason, openFor, visible);
     if (next.retry) {
-      this.#setState('reconnecting');
+      this.#state.set('reconnecting');
       return this.#schedule(() => this.#connect(), next.delay);
     }
     this.#report(
@@ -271,7 +266,7 @@ export class WebSocketService {
         ? runtimeError('forbidden', null)
         : runtimeError('reconnect_failed', this.#options.reconnect.maxAttempts),
     );
-    this.#setState('closed');
+    this.#state.set('closed');
   }
 
   /** Forgets the socket without reacting to its close event, and ends the session. */
@@ -292,13 +287,7 @@ export class WebSocketService {
     const socket = this.#socket;
     this.#detach();
     socket?.close(ClientCloseCode.Normal);
-    this.#setState(state);
-  }
-
-  #setState(state: ConnectionState): void {
-    if (this.#stateSignal() === state) return;
-    this.#stateSignal.set(state);
-    this.#stateSubject.next(state);
+    this.#state.set(state);
   }
 
   #report(error: NotificationsError): void {
