@@ -370,6 +370,23 @@ describe('NotificationService', () => {
       ]);
     });
 
+    it('starts over on a new epoch met while nothing was watched (keepAlive)', () => {
+      const { controller, watch, clock } = setup({ keepAlive: true });
+      const first = watch('forums');
+      controller.accept({ epoch: 'e1' });
+      controller.emit({ collection: 'forums', seq: 7 });
+      first.subscription.unsubscribe();
+      clock.tick(1000); // the linger: the stream is gone, the socket stays
+      controller.socket!.drop();
+      clock.tick(250);
+      controller.accept({ epoch: 'e2', seq: 0 }); // a restarted server, no stream to resume
+      const again = watch('forums');
+      controller.socket!.receive({ type: 'subscribed', collections: ['forums'], seq: 0 });
+      controller.emit({ collection: 'forums', seq: 1 });
+      // Not a duplicate of e1's seq 1: without the new epoch's head, it was dropped as one.
+      expect(again.seen.map((n) => n.seq)).toEqual([1]);
+    });
+
     it('dispatches through a per-collection index', () => {
       const { controller, service, watch } = setup();
       const forums = watch('forums');

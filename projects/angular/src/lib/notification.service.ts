@@ -47,10 +47,9 @@ interface Stream {
 interface Waiter {
   subscriber: Subscriber<Notification>;
   /**
-   * The session it subscribed in, and the newest seq it had seen then (null: unknown). The seq only
-   * counts within that session, and only a `subscribed` frame (a welcome session) is compared to it.
+   * The newest seq it had seen when it subscribed; null when unknown. It only counts within the
+   * session it was seen in (a new session forgets it), and only against a `subscribed` frame.
    */
-  session?: WebSocketSession | null;
   seq: number | null;
   /** Its streams not yet confirmed. */
   waiting: Set<Stream>;
@@ -165,12 +164,7 @@ export class NotificationService {
       const waiting = new Set(held.filter((stream) => !confirmed.has(stream.key)));
       // The newest seq seen was assigned before this subscribe, so its change is in a fetch made
       // now; if the subscription went live at or before that seq, nothing can have been missed.
-      const waiter: Waiter = {
-        subscriber,
-        session: this.#session,
-        seq: this.#lastSeq,
-        waiting,
-      };
+      const waiter: Waiter = { subscriber, seq: this.#lastSeq, waiting };
       if (waiting.size) this.#waiters.add(waiter);
       const subscriptions = held.map((stream) => stream.subject.subscribe(subscriber));
       return () => {
@@ -201,8 +195,10 @@ export class NotificationService {
     this.#streams.set(key, stream);
     this.#index.set(collection, [...(this.#index.get(collection) ?? []), stream]);
     this.#connection ??= this.#ws.messages$.subscribe((frame) => this.receive(frame));
-    if (this.#session?.welcome) this.#subscribe(stream);
-    else if (this.#session) this.#confirm([key]);
+    if (this.#session?.welcome) {
+      this.#ws.send(frameOf('subscribe', stream));
+      this.#sentSubscribe(key);
+    } else if (this.#session) this.#confirm([key]);
     return stream;
   }
 
@@ -240,6 +236,7 @@ export class NotificationService {
     this.#pendingResets.clear();
     this.#unanswered.clear();
     this.#confirmed.set(new Set());
+    for (const waiter of this.#waiters) waiter.seq = null;
     this.#session = session;
     if (!session) return;
     // Lingering streams (no consumers left) were never unsubscribed on the old connection; the
@@ -247,11 +244,13 @@ export class NotificationService {
     const active = [...this.#streams.values()].filter(
       (stream) => stream.refs || this.#drop(stream, false),
     );
-    if (!active.length) return;
     const welcome = session.welcome;
     // What a reconnect missed is replayed by a resume in the same epoch; otherwise (a new epoch,
-    // a plain server, which cannot replay) each stream resets once confirmed.
-    const resumes = !!welcome && welcome.epoch === this.#epoch && this.#lastSeq !== null;
+    // a plain server, which cannot replay) each stream resets once confirmed. With no stream
+    // there is nothing to resume, but the session's epoch and head are taken all the same (a
+    // kept-alive socket): a later stream must not measure a new epoch's seqs against an old one.
+    const resumes =
+      active.length > 0 && !!welcome && welcome.epoch === this.#epoch && this.#lastSeq !== null;
     if (session.reconnect && !resumes)
       for (const stream of active) this.#pendingResets.add(stream.key);
     if (!welcome) {
@@ -314,11 +313,6 @@ export class NotificationService {
     }
   }
 
-  #subscribe(stream: Stream): void {
-    this.#ws.send(frameOf('subscribe', stream));
-    this.#sentSubscribe(stream.key);
-  }
-
   #sentSubscribe(key: string): void {
     this.#unanswered.set(key, (this.#unanswered.get(key) ?? 0) + 1);
   }
@@ -364,11 +358,7 @@ export class NotificationService {
       for (const waiter of this.#waiters) {
         if (!waiter.waiting.delete(stream)) continue;
         // Live from `seq` on, with the consumer's newest seq at or past it: anything later reaches it.
-        const proven =
-          seq !== undefined &&
-          waiter.session === this.#session &&
-          waiter.seq !== null &&
-          waiter.seq >= seq;
+        const proven = seq !== undefined && waiter.seq !== null && waiter.seq >= seq;
         if (!reset && !proven) waiter.missed ??= stream;
         if (waiter.waiting.size) continue;
         this.#waiters.delete(waiter);
