@@ -345,6 +345,21 @@ describe('NotificationService', () => {
       expect(again.seen).toEqual([reset('forums')]);
     });
 
+    it('does not count a stream dropped before its answer as confirmed, nor the one wanted after', () => {
+      const { controller, service, watch, clock } = setup({ linger: 1000 });
+      watch('containers');
+      const socket = controller.accept({ seq: 5 });
+      watch('forums').subscription.unsubscribe();
+      clock.tick(1000); // dropped and unsubscribed before the server answered its subscribe
+      socket.receive({ type: 'subscribed', collections: ['forums'], seq: 5 });
+      expect(service.isConfirmed('forums')()).toBe(false);
+      const again = watch('forums');
+      expect(service.isConfirmed('forums')()).toBe(false);
+      socket.receive({ collection: 'containers', seq: 6 });
+      socket.receive({ type: 'subscribed', collections: ['forums'], seq: 6 });
+      expect(again.seen).toEqual([reset('forums')]);
+    });
+
     it('forgets a consumer that leaves before its subscription is confirmed', () => {
       const { controller, watch } = setup({ linger: 1000 });
       const forums = watch('forums');

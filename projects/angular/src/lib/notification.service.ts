@@ -347,11 +347,14 @@ export class NotificationService {
    * nothing (`seq` is the `subscribed` frame's head; a plain server has none).
    */
   #confirm(keys: string[], seq?: number): void {
+    // An answer for a stream dropped meanwhile confirms nothing: the server has been told to
+    // unsubscribe it, and a stream wanted again must wait for the answer to its own subscribe.
+    keys = keys.filter((key) => this.#streams.has(key));
     if (!keys.length) return;
     this.#confirmed.update((old) => new Set([...old, ...keys]));
     for (const key of keys) {
       const stream = this.#streams.get(key);
-      // A stream dropped meanwhile (#drop forgets its pending reset too).
+      // Dropped by a consumer leaving on an earlier reset of this loop (linger 0).
       if (!stream) continue;
       const reset = this.#pendingResets.delete(key);
       if (reset) this.#emitReset(stream);
