@@ -155,6 +155,25 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     expect(again.ofType('reset')).toEqual([]);
   });
 
+  it('an instance started after entries were appended holds them in memory: its clients resume with Redis away, no reset', async () => {
+    const prefix = uniquePrefix();
+    const a = await instance(prefix);
+    const onA = await subscribed(a.url, ['items']);
+    for (let i = 1; i <= 5; i++) a.notifier.notify({ collection: 'items', id: i });
+    await onA.waitNotifications(5);
+    const proxy = await RedisProxy.start();
+    const b = await instance(prefix, { log: { url: proxy.url } });
+    // Every resume on B must now come from B's memory: one read per client from Redis is what
+    // held Redis for tens of seconds when thousands of clients came over in a rolling restart.
+    await proxy.down();
+    const again = await subscribed(b.url, ['items']);
+    again.send({ type: 'resume', epoch: epochOf(onA), after: 1 });
+    await again.waitNotifications(4);
+    expect(again.seqs()).toEqual([2, 3, 4, 5]);
+    expect(again.ofType('reset')).toEqual([]);
+    expect(b.notifier.metrics().replayed).toBe(4);
+  });
+
   it('a resume carrying a seq ahead of this instance’s tail waits for the tail instead of resetting', async () => {
     const prefix = uniquePrefix();
     const b = await instance(prefix);

@@ -207,12 +207,18 @@ export function redisLog(options: RedisLogOptions): SharedLog {
     report,
   );
 
-  async function readRange(epoch: string, after: number): Promise<RangeResult> {
+  async function readRange(epoch: string, after: number, limit?: number): Promise<RangeResult> {
     if (cmdClient === undefined || !Number.isSafeInteger(after) || after < 0)
       return { ok: false, reason: cmdClient === undefined ? 'unavailable' : 'ahead' };
+    const count =
+      limit !== undefined && Number.isSafeInteger(limit) && limit > 0 ? limit : undefined;
     let reply: ['epoch'] | ['ahead'] | ['ok', number, StreamRow[]];
     try {
-      reply = await runScript(cmdClient, RANGE, keys, [epoch, String(after)]);
+      reply = await runScript(cmdClient, RANGE, keys, [
+        epoch,
+        String(after),
+        ...(count !== undefined ? [String(count)] : []),
+      ]);
     } catch (e) {
       report(
         new LogError(
@@ -234,7 +240,7 @@ export function redisLog(options: RedisLogOptions): SharedLog {
       if (entry.kind === 'reset') return { ok: false, reason: 'reset' };
       entries.push(entry);
     }
-    return entries.length === head - after
+    return entries.length === Math.min(count ?? Infinity, head - after)
       ? { ok: true, head, entries }
       : { ok: false, reason: 'trimmed' };
   }

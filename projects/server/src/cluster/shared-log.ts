@@ -91,8 +91,11 @@ export interface SharedLog {
    * while Redis is away). Call once.
    */
   tail(handler: TailHandler): Promise<LogPosition>;
-  /** Entries with seq in (after, head] of `epoch`, or why not. Never rejects. */
-  readRange(epoch: string, after: number): Promise<RangeResult>;
+  /**
+   * Entries with seq in (after, head] of `epoch` (with `limit`, the first `limit` of them), or
+   * why not. Never rejects.
+   */
+  readRange(epoch: string, after: number, limit?: number): Promise<RangeResult>;
   /** Resolves once everything queued so far is appended or given up (covered by a marker). */
   flush(): Promise<void>;
   stats(): LogStats;
