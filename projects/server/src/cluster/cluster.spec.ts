@@ -93,6 +93,11 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     expect(b.notifier.metrics().log).toEqual(
       jasmine.objectContaining({ appended: 3, connected: true }),
     );
+    // The same on the metrics endpoint, for Prometheus.
+    const text = await b.notifier.metricsText();
+    expect(text).toContain('changefeed_log_appended_total 3');
+    expect(text).toContain('changefeed_log_connected 1');
+    expect(text).toContain('changefeed_log_pending 0');
   });
 
   it('a client of A, closed gracefully while Redis blinks, resumes on B with no reset and gets everything notified meanwhile (from the log when B’s ring no longer has it)', async () => {

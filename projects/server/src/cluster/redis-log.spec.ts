@@ -110,6 +110,16 @@ describe('redisLog (real Redis)', () => {
     );
     const range = await b.readRange(pa.epoch, 1);
     expect(range).toEqual({ ok: true, head: 3, entries: rb.data.slice(1) });
+    expect(await b.readRange(pa.epoch, 0, 2)).toEqual({
+      ok: true,
+      head: 3,
+      entries: rb.data.slice(0, 2),
+    });
+    expect(await b.readRange(pa.epoch, 2, 5)).toEqual({
+      ok: true,
+      head: 3,
+      entries: rb.data.slice(2),
+    });
     expect(await b.readRange(pa.epoch, 3)).toEqual({ ok: true, head: 3, entries: [] });
     expect(await b.readRange(pa.epoch, 4)).toEqual({ ok: false, reason: 'ahead' });
     expect(await b.readRange(`${pa.epoch}x`, 1)).toEqual({ ok: false, reason: 'epoch' });
@@ -286,6 +296,19 @@ describe('redisLog (real Redis)', () => {
     expect(seen).toEqual([1, 2]);
     expect(a.errors.map((e) => (e as { code?: string }).code)).toEqual([LogErrorCode.Handler]);
     expect(a.errors[0].message).toContain('the tail handler threw: hub bug');
+  });
+
+  it('does not report a range read that close() cut short: it answers unavailable, quietly', async () => {
+    const prefix = uniquePrefix();
+    const { log, errors } = openLog(prefix);
+    const { epoch } = await log.tail(new Recorder());
+    log.append(['n1', 'n2']);
+    await log.flush();
+    const reads = Array.from({ length: 20 }, () => log.readRange(epoch, 0));
+    await log.close();
+    const answers = await Promise.all(reads);
+    expect(answers.filter((r) => !r.ok)).toContain({ ok: false, reason: 'unavailable' });
+    expect(errors).toEqual([]);
   });
 
   it('tails once per log object', async () => {

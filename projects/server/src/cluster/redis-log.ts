@@ -220,13 +220,15 @@ export function redisLog(options: RedisLogOptions): SharedLog {
         ...(count !== undefined ? [String(count)] : []),
       ]);
     } catch (e) {
-      report(
-        new LogError(
-          LogErrorCode.Unavailable,
-          `cannot read the log for a resume (${(e as Error).message})`,
-          { cause: e },
-        ),
-      );
+      // close() ends reads in flight on purpose (its clients are leaving): not an outage.
+      if (!closed)
+        report(
+          new LogError(
+            LogErrorCode.Unavailable,
+            `cannot read the log for a resume (${(e as Error).message})`,
+            { cause: e },
+          ),
+        );
       return { ok: false, reason: 'unavailable' };
     }
     if (reply[0] !== 'ok') return { ok: false, reason: reply[0] };
