@@ -212,7 +212,7 @@ export function redisLog(options: RedisLogOptions): SharedLog {
       return { ok: false, reason: cmdClient === undefined ? 'unavailable' : 'ahead' };
     const count =
       limit !== undefined && Number.isSafeInteger(limit) && limit > 0 ? limit : undefined;
-    let reply: ['epoch'] | ['ahead'] | ['ok', number, StreamRow[]];
+    let reply: ['epoch'] | ['ahead'] | ['trimmed'] | ['ok', number, StreamRow[]];
     try {
       reply = await runScript(cmdClient, RANGE, keys, [
         epoch,
