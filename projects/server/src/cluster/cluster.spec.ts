@@ -179,6 +179,32 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     expect(b.notifier.metrics().replayed).toBe(4);
   });
 
+  it('fills its memory past a reset marker (a leader’s): resumes after it replay, resumes from before it reset', async () => {
+    const prefix = uniquePrefix();
+    const a = await instance(prefix);
+    const onA = await subscribed(a.url, ['items']);
+    a.notifier.notify({ collection: 'items', id: 1 });
+    await onA.waitNotifications(1);
+    const { log } = openLog(prefix);
+    log.appendReset('handover');
+    await log.flush();
+    for (let i = 2; i <= 4; i++) a.notifier.notify({ collection: 'items', id: i });
+    await onA.waitNotifications(4);
+    expect(onA.seqs()).toEqual([1, 3, 4, 5]);
+    const proxy = await RedisProxy.start();
+    const b = await instance(prefix, { log: { url: proxy.url } });
+    await proxy.down();
+    const after = await subscribed(b.url, ['items']);
+    after.send({ type: 'resume', epoch: epochOf(onA), after: 3 });
+    await after.waitNotifications(2);
+    expect(after.seqs()).toEqual([4, 5]);
+    expect(after.ofType('reset')).toEqual([]);
+    const before = await subscribed(b.url, ['items']);
+    before.send({ type: 'resume', epoch: epochOf(onA), after: 1 });
+    await before.next('reset');
+    expect(before.seqs()).toEqual([]);
+  });
+
   it('a resume carrying a seq ahead of this instance’s tail waits for the tail instead of resetting', async () => {
     const prefix = uniquePrefix();
     const b = await instance(prefix);

@@ -239,7 +239,8 @@ export function redisLog(options: RedisLogOptions): SharedLog {
       // Missing (trimmed, deleted) or foreign entries break the proof that (after, head] is whole.
       if (entry === undefined || entry.seq !== after + entries.length + 1)
         return { ok: false, reason: 'trimmed' };
-      if (entry.kind === 'reset') return { ok: false, reason: 'reset' };
+      // A caller reading in pieces (limit) gets the markers and decides what they mean.
+      if (entry.kind === 'reset' && count === undefined) return { ok: false, reason: 'reset' };
       entries.push(entry);
     }
     return entries.length === Math.min(count ?? Infinity, head - after)

@@ -92,8 +92,9 @@ export interface SharedLog {
    */
   tail(handler: TailHandler): Promise<LogPosition>;
   /**
-   * Entries with seq in (after, head] of `epoch` (with `limit`, the first `limit` of them), or
-   * why not. Never rejects.
+   * Entries with seq in (after, head] of `epoch`, or why not (`'reset'`: a marker in the range).
+   * With `limit`, the first `limit` of them, reset markers included as entries of kind `'reset'`
+   * (a caller reading in pieces decides what they mean). Never rejects.
    */
   readRange(epoch: string, after: number, limit?: number): Promise<RangeResult>;
   /** Resolves once everything queued so far is appended or given up (covered by a marker). */

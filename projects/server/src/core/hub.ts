@@ -125,11 +125,17 @@ export class Hub implements TailHandler {
   /** Reads (head - ring capacity, head] from the log in bounded batches and puts it in front of the ring. */
   private async warm(at: LogPosition): Promise<void> {
     const older: Entry[] = [];
+    let floor = 0;
     for (let after = Math.max(0, at.seq - this.ring.capacity); after < at.seq;) {
       const r = await this.log!.readRange(at.epoch, after, LOG_WARM_BATCH);
-      // Not retained, a reset marker in the range, Redis away: resumes read the log one by one.
+      // Not retained, Redis away: resumes read the log one by one.
       if (!r.ok || r.entries.length === 0) return;
-      for (const le of r.entries) if (le.seq <= at.seq) older.push(this.entryOf(le));
+      for (const le of r.entries) {
+        if (le.seq > at.seq) break;
+        // A marker (a leader's handover) holds its seq, as in entries(): no resume crosses it.
+        if (le.kind === 'reset') floor = le.seq;
+        older.push(le.kind === 'reset' ? placeholder(le.seq) : this.entryOf(le));
+      }
       after = r.entries[r.entries.length - 1].seq;
     }
     // A gap meanwhile (gap() cleared the ring) leaves nothing to join these to.
@@ -138,6 +144,7 @@ export class Hub implements TailHandler {
     const now = Date.now();
     for (const e of older) e.at = now;
     this.ring.prepend(older);
+    this.resetFloor = Math.max(this.resetFloor, floor);
   }
 
   /**
