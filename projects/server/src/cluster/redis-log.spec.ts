@@ -311,6 +311,34 @@ describe('redisLog (real Redis)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('waits out a stall of its own event loop with an append in flight: no lost append, no marker', async () => {
+    const prefix = uniquePrefix();
+    const { log, errors } = openLog(prefix);
+    const watcher = openLog(prefix).log;
+    const seen = new Recorder();
+    await Promise.all([log.tail(new Recorder()), watcher.tail(seen)]);
+    // As the hub appends: from a setImmediate (its per-turn flush). node-redis writes the command
+    // from a setImmediate of its own, so in the next turn, after the timers; if this turn then
+    // hangs (a fan-out to thousands of sockets, a GC pause) longer than node-redis' command
+    // timeout (5 s), the timeout fires first and rejects a command that was never written.
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        log.append(['before the stall']);
+        for (const until = Date.now() + 5_500; Date.now() < until;);
+        resolve();
+      }),
+    );
+    await log.flush();
+    log.append(['after']);
+    await waitFor(
+      () => seen.data.length === 2,
+      'both',
+      () => seen.describe(),
+    );
+    expect(seen.describe()).toEqual(['1 data before the stall', '2 data after']);
+    expect(errors).toEqual([]);
+  });
+
   it('tails once per log object', async () => {
     const { log } = openLog(uniquePrefix());
     await log.tail(new Recorder());

@@ -40,6 +40,15 @@ export interface RedisLogOptions {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type Client = RedisClientType<{}, {}, {}, 2>;
 
+/**
+ * node-redis errors that prove a command never reached Redis: offline (disableOfflineQueue),
+ * closed, and its command timeout (5 s), which only rejects commands not yet written — it
+ * fires when this process's own event loop stalled between sendCommand and the write. Matched
+ * by class name: node-redis leaves `name` as 'Error' (so `e.name` never matched them), and the
+ * package is only loaded when redisLog() is used.
+ */
+const NEVER_SENT = new Set(['ClientOfflineError', 'ClientClosedError', 'TimeoutError']);
+
 function positiveInt(value: unknown, name: string): number {
   if (!Number.isSafeInteger(value) || (value as number) <= 0)
     throw new LogOptionError(`${name} must be an integer > 0`);
@@ -200,8 +209,7 @@ export function redisLog(options: RedisLogOptions): SharedLog {
         else await whenReady(cmdClient);
       },
       pause,
-      notSent: (e) =>
-        e instanceof Error && (e.name === 'ClientOfflineError' || e.name === 'ClientClosedError'),
+      notSent: (e) => e instanceof Error && NEVER_SENT.has(e.constructor.name),
     },
     { records: maxPending, chars: maxPendingChars },
     report,
