@@ -4,8 +4,8 @@
  */
 const TARGET = 100;
 
-export function notification(id: number, t: number): Record<string, unknown> {
-  const n: Record<string, unknown> = { collection: 'bench', op: 'update', id, t: Math.round(t * 1000) / 1000, p: '' };
+export function notification(id: number, t: number, fields?: { collection: string; k: number }): Record<string, unknown> {
+  const n: Record<string, unknown> = { collection: 'bench', op: 'update', id, ...fields, t: Math.round(t * 1000) / 1000, p: '' };
   const length = JSON.stringify(n).length;
   n['p'] = 'x'.repeat(Math.max(0, TARGET - length));
   return n;

@@ -36,11 +36,22 @@ interface ConnectArgs {
   url: string;
   /**
    * Several instances (cluster): client i connects first to urls[i % n], and each reconnect
-   * tries the next one, as the SDK's url() function or a round-robin proxy would.
+   * dials another one (see pickUrl), as the SDK's url() function or a load balancer would.
    */
   urls?: string[];
   n: number;
   collections?: string[];
+  /**
+   * Client i subscribes to `spread[i % spread.length]` alone (instead of `collections`), as the
+   * users of an app each watch their own page. Notifications may then carry `k`, their ordinal
+   * within their collection (1, 2, …), so a client still sees a lost one as a skipped `k`.
+   */
+  spread?: string[];
+  /**
+   * Gives up a connect that has not opened in this many ms (then reconnects by the policy, as a
+   * browser does when its own connect timeout ends the attempt). Absent: waits as long as the OS.
+   */
+  connectTimeoutMs?: number;
   addresses?: string[];
   /** Connects in flight at once during the initial ramp. */
   concurrency?: number;
@@ -60,6 +71,8 @@ interface Client {
   open: boolean;
   epoch?: string;
   lastSeq: number;
+  /** The last `k` (ordinal within its collection) received; see ConnectArgs.spread. */
+  lastK: number;
   welcomeSeq: number;
   subscribed: boolean;
   /** True once subscribed after the last (re)connect and caught up to the head announced in welcome. */
@@ -68,12 +81,16 @@ interface Client {
   pendingReset?: boolean;
   /** The SDK's reconnect decision for this client, when the fleet reconnects. */
   policy?: ReconnectPolicy;
+  /** When its last connect began (monoMs). */
+  dialledAt?: number;
   /** When its socket opened (monoMs); 0 while none is open. */
   openedAt: number;
   received: number;
   connects: number;
   /** Connect attempts, for choosing among `urls`. */
   attempts: number;
+  /** The index in `urls` of the instance dialled last. */
+  urlAt?: number;
   /** A reset was received: the next seq may skip (the view refetched), not a loss. */
   afterReset?: boolean;
   /** Seqs skipped at the last notification, counted missing unless a reset follows. */
@@ -111,9 +128,12 @@ function onNotification(c: Client, n: any, now: number): void {
     // A skip is a loss unless a reset covers it, before or right after (a live notification may
     // overtake the reset that answers a resume the server could not replay).
     missing += c.pendingGap;
-    c.pendingGap = n.seq > c.lastSeq + 1 && c.lastSeq > 0 && !c.afterReset ? n.seq - c.lastSeq - 1 : 0;
+    // With `k` (one collection of several per client), seqs skip by design: count skipped ks.
+    const [at, last] = typeof n.k === 'number' ? [n.k, c.lastK] : [n.seq, c.lastSeq];
+    c.pendingGap = at > last + 1 && last > 0 && !c.afterReset ? at - last - 1 : 0;
     c.afterReset = false;
     c.lastSeq = n.seq;
+    if (typeof n.k === 'number') c.lastK = n.k;
   }
   // Seqs up to the head announced in welcome were sent before this connection: a replay.
   if (c.connects > 1 && typeof n.seq === 'number' && n.seq <= c.welcomeSeq) replayed++;
@@ -167,7 +187,11 @@ function onLean(c: Client, raw: string, now: number): void {
 
 function onFrame(c: Client, raw: string): void {
   const now = monoMs();
-  if (args.lean && raw.startsWith('{"collection"')) return onLean(c, raw, now);
+  if (args.lean && raw.startsWith('{"collection"')) {
+    // A reconnecting fleet keeps its seq accounting; only the text scan replaces JSON.parse.
+    if (args.reconnect) return onNotification(c, { seq: numberAfter(raw, '"seq":'), k: numberAfter(raw, '"k":'), t: numberAfter(raw, '"t":') }, now);
+    return onLean(c, raw, now);
+  }
   let f: any;
   try {
     f = JSON.parse(raw);
@@ -177,7 +201,7 @@ function onFrame(c: Client, raw: string): void {
   if (args.kind !== 'changefeed' || typeof f.collection === 'string') return onNotification(c, f, now);
   switch (f.type) {
     case 'welcome': {
-      const collections = args.collections ?? ['bench'];
+      const collections = args.spread ? [args.spread[c.i % args.spread.length]] : args.collections ?? ['bench'];
       c.welcomeSeq = f.seq;
       c.subscribed = false;
       c.resumed = false;
@@ -211,6 +235,17 @@ function onFrame(c: Client, raw: string): void {
     default:
       return;
   }
+}
+
+/**
+ * Client i dials urls[i % n] first; each reconnect dials another instance at random, as a load
+ * balancer spreads the clients of a restarted instance over the others (always "the next one"
+ * would move all of them, and then everybody, onto one instance).
+ */
+function pickUrl(c: Client, urls: string[]): string {
+  const at = c.attempts++ === 0 || urls.length === 1 ? c.i % urls.length : (c.urlAt! + 1 + Math.floor(Math.random() * (urls.length - 1))) % urls.length;
+  c.urlAt = at;
+  return urls[at];
 }
 
 function connect(c: Client): Promise<void> {
@@ -264,9 +299,10 @@ function connect(c: Client): Promise<void> {
       });
       return;
     }
-    const url = args.urls?.length ? args.urls[(c.i + c.attempts++) % args.urls.length] : args.url;
-    const ws = new WebSocket(url, { perMessageDeflate: false, localAddress });
+    const url = args.urls?.length ? pickUrl(c, args.urls) : args.url;
+    const ws = new WebSocket(url, { perMessageDeflate: false, localAddress, ...(args.connectTimeoutMs ? { handshakeTimeout: args.connectTimeoutMs } : {}) });
     c.ws = ws;
+    c.dialledAt = monoMs();
     ws.on('error', () => {
       // Every socket has an error listener; a refused connect also ends in 'close'.
     });
@@ -302,6 +338,7 @@ async function connectAll(a: ConnectArgs): Promise<unknown> {
     i,
     open: false,
     lastSeq: 0,
+    lastK: 0,
     welcomeSeq: 0,
     subscribed: false,
     resumed: false,
@@ -381,19 +418,29 @@ serveWorker(
       missing,
     }),
     /** Seqs each client lacks below `head` (the last seq sent) without a reset covering them, plus the gaps seen. */
-    tally: (a: { head: number }) => ({
-      missing: missing + clients.reduce((sum, c) => sum + c.pendingGap + (c.afterReset ? 0 : Math.max(0, a.head - c.lastSeq)), 0),
-      behind: clients.filter((c) => c.lastSeq < a.head).length,
+    /** With `lastK` (spread fleets): the last k notified per collection, instead of the head's seq. */
+    tally: (a: { head: number; lastK?: Record<string, number> }) => {
+      const behindBy = (c: Client) => (a.lastK && args.spread ? (a.lastK[args.spread[c.i % args.spread.length]] ?? 0) - c.lastK : a.head - c.lastSeq);
+      return {
+      missing: missing + clients.reduce((sum, c) => sum + c.pendingGap + (c.afterReset ? 0 : Math.max(0, behindBy(c))), 0),
+      behind: clients.filter((c) => behindBy(c) > 0).length,
       /** The furthest behind: how far, its reconnects and received count, for the log. */
-      worst: clients.reduce((w, c) => (a.head - c.lastSeq > w.by ? { by: a.head - c.lastSeq, connects: c.connects, received: c.received, open: c.open, subscribed: c.subscribed } : w), { by: 0, connects: 0, received: 0, open: false, subscribed: false }),
+      worst: clients.reduce((w, c) => (behindBy(c) > w.by ? { by: behindBy(c), connects: c.connects, received: c.received, open: c.open, subscribed: c.subscribed } : w), { by: 0, connects: 0, received: 0, open: false, subscribed: false }),
       resets: resetCount,
       duplicates: dropped,
-    }),
-    status: () => ({
-      open: clients.filter((c) => c.open).length,
-      subscribed: clients.filter((c) => c.subscribed).length,
-      received,
-    }),
+      };
+    },
+    status: () => {
+      const now = monoMs();
+      return {
+        open: clients.filter((c) => c.open).length,
+        subscribed: clients.filter((c) => c.subscribed).length,
+        received,
+        /** Sockets still connecting after 5 s (a stuck connect), and clients waiting out a backoff. */
+        stuck: clients.filter((c) => c.ws?.readyState === WebSocket.CONNECTING && now - (c.dialledAt ?? now) > 5_000).length,
+        waiting: clients.filter((c) => !c.ws || c.ws.readyState === WebSocket.CLOSED).length,
+      };
+    },
     rss: () => process.memoryUsage.rss(),
     close: async () => {
       closing = true;

@@ -37,11 +37,14 @@ async function start(a: {
   const host = a.host ?? '127.0.0.1';
   if (kind === 'changefeed') {
     const server: any = await import('@changefeed/server');
-    const http: HttpServer = createServer();
+    // Answers what is not the notifier's, as an app's server does: with no request listener, an
+    // upgrade arriving after close() removed the upgrade listener would hang until the process exits.
+    let notifier: any;
+    const http: HttpServer = createServer((req, res) => notifier.handleRequest(req, res) || res.writeHead(404).end());
     const sources = a.postgres ? [server.postgresSource(a.postgres)] : undefined;
     // origins '*': the bench page and the Node fleets are not same-origin with the server.
     const cluster = a.cluster ? { cluster: server.redisLog(a.cluster) } : {};
-    const notifier: any = server.createNotifier({ server: http, path: '/ws', origins: '*', ...(sources ? { sources } : {}), ...cluster, ...(a.options ?? {}) });
+    notifier = server.createNotifier({ server: http, path: '/ws', origins: '*', ...(sources ? { sources } : {}), ...cluster, ...(a.options ?? {}) });
     await new Promise<void>((r) => http.listen({ port: a.port ?? 0, host, backlog: 4096 }, r));
     await notifier.ready;
     send = (n) => notifier.notify(n);
@@ -94,17 +97,31 @@ function burst(a: { count: number; batch: number }): Promise<{ startedAt: number
   });
 }
 
-/** `rate` notifications per second for `durationMs`, spread evenly (1 ms timer ticks). */
-function paced(a: { rate: number; durationMs: number }): Promise<{ sent: number; startedAt: number; endedAt: number }> {
+let stopPaced = false;
+
+/**
+ * `rate` notifications per second for `durationMs` (or until `stopPaced`), spread evenly (1 ms
+ * timer ticks). With `spread`, notification i goes to collection spread[i % n] and carries `k`,
+ * its ordinal there; `perCollection` answers the last k of each.
+ */
+function paced(a: { rate: number; durationMs: number; spread?: string[] }): Promise<{ sent: number; startedAt: number; endedAt: number; perCollection: Record<string, number> }> {
   const startedAt = monoMs();
   const total = Math.round((a.rate * a.durationMs) / 1000);
+  const perCollection: Record<string, number> = {};
+  stopPaced = false;
   let sent = 0;
+  const next = () => {
+    if (!a.spread) return notification(++seq, monoMs());
+    const collection = a.spread[sent % a.spread.length];
+    const k = (perCollection[collection] = (perCollection[collection] ?? 0) + 1);
+    return notification(++seq, monoMs(), { collection, k });
+  };
   return new Promise((resolve) => {
     const tick = () => {
       const due = Math.min(total, Math.floor(((monoMs() - startedAt) * a.rate) / 1000));
-      for (; sent < due; sent++) send(notification(++seq, monoMs()));
-      if (sent < total) setTimeout(tick, 1);
-      else resolve({ sent, startedAt, endedAt: monoMs() });
+      for (; sent < due && !stopPaced; sent++) send(next());
+      if (sent < total && !stopPaced) setTimeout(tick, 1);
+      else resolve({ sent, startedAt, endedAt: monoMs(), perCollection });
     };
     setTimeout(tick, 1);
   });
@@ -142,6 +159,11 @@ serveWorker(
     measureSend,
     burst,
     paced,
+    /** Ends a running `paced` at its next tick (it answers with what it sent). */
+    stopPaced: () => {
+      stopPaced = true;
+      return true;
+    },
     /** `at` is taken before the first send: a send that blocks its caller must not hide its cost. */
     notify: (a: { count?: number }) => {
       const at = monoMs();

@@ -14,6 +14,8 @@ export const DEFAULT_LOG_BLOCK_MS = 2_000;
 export const DEFAULT_LOG_CLOSE_TIMEOUT_MS = 5_000;
 /** Records per Lua call: bounds how long one append holds Redis (about 1 ms). */
 export const LOG_MAX_BATCH = 1_000;
+/** Entries per read when an instance fills its ring from the log at start (each read holds Redis ~1 ms per 100). */
+export const LOG_WARM_BATCH = 1_000;
 /** Entries per XREAD. */
 export const LOG_READ_COUNT = 1_000;
 /** Redis reconnect backoff, ms: first delay and cap (full jitter). */

@@ -93,6 +93,11 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     expect(b.notifier.metrics().log).toEqual(
       jasmine.objectContaining({ appended: 3, connected: true }),
     );
+    // The same on the metrics endpoint, for Prometheus.
+    const text = await b.notifier.metricsText();
+    expect(text).toContain('changefeed_log_appended_total 3');
+    expect(text).toContain('changefeed_log_connected 1');
+    expect(text).toContain('changefeed_log_pending 0');
   });
 
   it('a client of A, closed gracefully while Redis blinks, resumes on B with no reset and gets everything notified meanwhile (from the log when B’s ring no longer has it)', async () => {
@@ -153,6 +158,51 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     await again.waitNotifications(6);
     expect(again.seqs()).toEqual([2, 3, 4, 5, 6, 7]);
     expect(again.ofType('reset')).toEqual([]);
+  });
+
+  it('an instance started after entries were appended holds them in memory: its clients resume with Redis away, no reset', async () => {
+    const prefix = uniquePrefix();
+    const a = await instance(prefix);
+    const onA = await subscribed(a.url, ['items']);
+    for (let i = 1; i <= 5; i++) a.notifier.notify({ collection: 'items', id: i });
+    await onA.waitNotifications(5);
+    const proxy = await RedisProxy.start();
+    const b = await instance(prefix, { log: { url: proxy.url } });
+    // Every resume on B must now come from B's memory: one read per client from Redis is what
+    // held Redis for tens of seconds when thousands of clients came over in a rolling restart.
+    await proxy.down();
+    const again = await subscribed(b.url, ['items']);
+    again.send({ type: 'resume', epoch: epochOf(onA), after: 1 });
+    await again.waitNotifications(4);
+    expect(again.seqs()).toEqual([2, 3, 4, 5]);
+    expect(again.ofType('reset')).toEqual([]);
+    expect(b.notifier.metrics().replayed).toBe(4);
+  });
+
+  it('fills its memory past a reset marker (a leader’s): resumes after it replay, resumes from before it reset', async () => {
+    const prefix = uniquePrefix();
+    const a = await instance(prefix);
+    const onA = await subscribed(a.url, ['items']);
+    a.notifier.notify({ collection: 'items', id: 1 });
+    await onA.waitNotifications(1);
+    const { log } = openLog(prefix);
+    log.appendReset('handover');
+    await log.flush();
+    for (let i = 2; i <= 4; i++) a.notifier.notify({ collection: 'items', id: i });
+    await onA.waitNotifications(4);
+    expect(onA.seqs()).toEqual([1, 3, 4, 5]);
+    const proxy = await RedisProxy.start();
+    const b = await instance(prefix, { log: { url: proxy.url } });
+    await proxy.down();
+    const after = await subscribed(b.url, ['items']);
+    after.send({ type: 'resume', epoch: epochOf(onA), after: 3 });
+    await after.waitNotifications(2);
+    expect(after.seqs()).toEqual([4, 5]);
+    expect(after.ofType('reset')).toEqual([]);
+    const before = await subscribed(b.url, ['items']);
+    before.send({ type: 'resume', epoch: epochOf(onA), after: 1 });
+    await before.next('reset');
+    expect(before.seqs()).toEqual([]);
   });
 
   it('a resume carrying a seq ahead of this instance’s tail waits for the tail instead of resetting', async () => {

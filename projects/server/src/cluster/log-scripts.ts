@@ -75,8 +75,11 @@ return {cur[1], cur[2], head, next}
 `);
 
 /**
- * RANGE: ARGV[1] epoch, ARGV[2] after. Returns {'epoch'} or {'ahead'}, else {'ok', head, rows}
- * with the stream entries of (after, head]; the caller checks that none is missing.
+ * RANGE: ARGV[1] epoch, ARGV[2] after, ARGV[3] at most this many entries. Returns {'epoch'},
+ * {'ahead'} or {'trimmed'} (seq after + 1 is gone: a client away too long is answered without
+ * reading the thousands of entries that follow), else {'ok', head, rows} with the stream entries of (after, head], with ARGV[3], only
+ * the first ARGV[3] of them (a call holds Redis, every other client waiting, for as long as it
+ * runs); the caller checks that none is missing.
  */
 export const RANGE = lua(`
 local cur = redis.call('HMGET', KEYS[1], 'epoch', 'ems', 'seq')
@@ -84,7 +87,12 @@ if cur[1] ~= ARGV[1] or not cur[2] or not cur[3] then return {'epoch'} end
 local head, after = tonumber(cur[3]), tonumber(ARGV[2])
 if after > head then return {'ahead'} end
 if after == head then return {'ok', head, {}} end
-return {'ok', head, redis.call('XRANGE', KEYS[2], cur[2] .. '-' .. string.format('%.0f', after + 1), cur[2] .. '-' .. cur[3])}
+local from, to = cur[2] .. '-' .. string.format('%.0f', after + 1), cur[2] .. '-' .. cur[3]
+-- A range whose first entry is gone cannot be whole: say so before reading the rest of it.
+local first = redis.call('XRANGE', KEYS[2], from, to, 'COUNT', 1)[1]
+if not first or first[1] ~= from then return {'trimmed'} end
+if ARGV[3] then return {'ok', head, redis.call('XRANGE', KEYS[2], from, to, 'COUNT', ARGV[3])} end
+return {'ok', head, redis.call('XRANGE', KEYS[2], from, to)}
 `);
 
 /** The part of a client this module needs (a node-redis client satisfies it). */

@@ -110,6 +110,16 @@ describe('redisLog (real Redis)', () => {
     );
     const range = await b.readRange(pa.epoch, 1);
     expect(range).toEqual({ ok: true, head: 3, entries: rb.data.slice(1) });
+    expect(await b.readRange(pa.epoch, 0, 2)).toEqual({
+      ok: true,
+      head: 3,
+      entries: rb.data.slice(0, 2),
+    });
+    expect(await b.readRange(pa.epoch, 2, 5)).toEqual({
+      ok: true,
+      head: 3,
+      entries: rb.data.slice(2),
+    });
     expect(await b.readRange(pa.epoch, 3)).toEqual({ ok: true, head: 3, entries: [] });
     expect(await b.readRange(pa.epoch, 4)).toEqual({ ok: false, reason: 'ahead' });
     expect(await b.readRange(`${pa.epoch}x`, 1)).toEqual({ ok: false, reason: 'epoch' });
@@ -286,6 +296,47 @@ describe('redisLog (real Redis)', () => {
     expect(seen).toEqual([1, 2]);
     expect(a.errors.map((e) => (e as { code?: string }).code)).toEqual([LogErrorCode.Handler]);
     expect(a.errors[0].message).toContain('the tail handler threw: hub bug');
+  });
+
+  it('does not report a range read that close() cut short: it answers unavailable, quietly', async () => {
+    const prefix = uniquePrefix();
+    const { log, errors } = openLog(prefix);
+    const { epoch } = await log.tail(new Recorder());
+    log.append(['n1', 'n2']);
+    await log.flush();
+    const reads = Array.from({ length: 20 }, () => log.readRange(epoch, 0));
+    await log.close();
+    const answers = await Promise.all(reads);
+    expect(answers.filter((r) => !r.ok)).toContain({ ok: false, reason: 'unavailable' });
+    expect(errors).toEqual([]);
+  });
+
+  it('waits out a stall of its own event loop with an append in flight: no lost append, no marker', async () => {
+    const prefix = uniquePrefix();
+    const { log, errors } = openLog(prefix);
+    const watcher = openLog(prefix).log;
+    const seen = new Recorder();
+    await Promise.all([log.tail(new Recorder()), watcher.tail(seen)]);
+    // As the hub appends: from a setImmediate (its per-turn flush). node-redis writes the command
+    // from a setImmediate of its own, so in the next turn, after the timers; if this turn then
+    // hangs (a fan-out to thousands of sockets, a GC pause) longer than node-redis' command
+    // timeout (5 s), the timeout fires first and rejects a command that was never written.
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        log.append(['before the stall']);
+        for (const until = Date.now() + 5_500; Date.now() < until;);
+        resolve();
+      }),
+    );
+    await log.flush();
+    log.append(['after']);
+    await waitFor(
+      () => seen.data.length === 2,
+      'both',
+      () => seen.describe(),
+    );
+    expect(seen.describe()).toEqual(['1 data before the stall', '2 data after']);
+    expect(errors).toEqual([]);
   });
 
   it('tails once per log object', async () => {

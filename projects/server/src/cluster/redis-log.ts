@@ -40,6 +40,15 @@ export interface RedisLogOptions {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type Client = RedisClientType<{}, {}, {}, 2>;
 
+/**
+ * node-redis errors that prove a command never reached Redis: offline (disableOfflineQueue),
+ * closed, and its command timeout (5 s), which only rejects commands not yet written — it
+ * fires when this process's own event loop stalled between sendCommand and the write. Matched
+ * by class name: node-redis leaves `name` as 'Error' (so `e.name` never matched them), and the
+ * package is only loaded when redisLog() is used.
+ */
+const NEVER_SENT = new Set(['ClientOfflineError', 'ClientClosedError', 'TimeoutError']);
+
 function positiveInt(value: unknown, name: string): number {
   if (!Number.isSafeInteger(value) || (value as number) <= 0)
     throw new LogOptionError(`${name} must be an integer > 0`);
@@ -200,27 +209,34 @@ export function redisLog(options: RedisLogOptions): SharedLog {
         else await whenReady(cmdClient);
       },
       pause,
-      notSent: (e) =>
-        e instanceof Error && (e.name === 'ClientOfflineError' || e.name === 'ClientClosedError'),
+      notSent: (e) => e instanceof Error && NEVER_SENT.has(e.constructor.name),
     },
     { records: maxPending, chars: maxPendingChars },
     report,
   );
 
-  async function readRange(epoch: string, after: number): Promise<RangeResult> {
+  async function readRange(epoch: string, after: number, limit?: number): Promise<RangeResult> {
     if (cmdClient === undefined || !Number.isSafeInteger(after) || after < 0)
       return { ok: false, reason: cmdClient === undefined ? 'unavailable' : 'ahead' };
-    let reply: ['epoch'] | ['ahead'] | ['ok', number, StreamRow[]];
+    const count =
+      limit !== undefined && Number.isSafeInteger(limit) && limit > 0 ? limit : undefined;
+    let reply: ['epoch'] | ['ahead'] | ['trimmed'] | ['ok', number, StreamRow[]];
     try {
-      reply = await runScript(cmdClient, RANGE, keys, [epoch, String(after)]);
+      reply = await runScript(cmdClient, RANGE, keys, [
+        epoch,
+        String(after),
+        ...(count !== undefined ? [String(count)] : []),
+      ]);
     } catch (e) {
-      report(
-        new LogError(
-          LogErrorCode.Unavailable,
-          `cannot read the log for a resume (${(e as Error).message})`,
-          { cause: e },
-        ),
-      );
+      // close() ends reads in flight on purpose (its clients are leaving): not an outage.
+      if (!closed)
+        report(
+          new LogError(
+            LogErrorCode.Unavailable,
+            `cannot read the log for a resume (${(e as Error).message})`,
+            { cause: e },
+          ),
+        );
       return { ok: false, reason: 'unavailable' };
     }
     if (reply[0] !== 'ok') return { ok: false, reason: reply[0] };
@@ -231,10 +247,11 @@ export function redisLog(options: RedisLogOptions): SharedLog {
       // Missing (trimmed, deleted) or foreign entries break the proof that (after, head] is whole.
       if (entry === undefined || entry.seq !== after + entries.length + 1)
         return { ok: false, reason: 'trimmed' };
-      if (entry.kind === 'reset') return { ok: false, reason: 'reset' };
+      // A caller reading in pieces (limit) gets the markers and decides what they mean.
+      if (entry.kind === 'reset' && count === undefined) return { ok: false, reason: 'reset' };
       entries.push(entry);
     }
-    return entries.length === head - after
+    return entries.length === Math.min(count ?? Infinity, head - after)
       ? { ok: true, head, entries }
       : { ok: false, reason: 'trimmed' };
   }

@@ -91,8 +91,12 @@ export interface SharedLog {
    * while Redis is away). Call once.
    */
   tail(handler: TailHandler): Promise<LogPosition>;
-  /** Entries with seq in (after, head] of `epoch`, or why not. Never rejects. */
-  readRange(epoch: string, after: number): Promise<RangeResult>;
+  /**
+   * Entries with seq in (after, head] of `epoch`, or why not (`'reset'`: a marker in the range).
+   * With `limit`, the first `limit` of them, reset markers included as entries of kind `'reset'`
+   * (a caller reading in pieces decides what they mean). Never rejects.
+   */
+  readRange(epoch: string, after: number, limit?: number): Promise<RangeResult>;
   /** Resolves once everything queued so far is appended or given up (covered by a marker). */
   flush(): Promise<void>;
   stats(): LogStats;

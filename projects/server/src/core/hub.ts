@@ -6,6 +6,7 @@ import type {
   SharedLog,
   TailHandler,
 } from '../cluster/shared-log.js';
+import { LOG_WARM_BATCH } from '../cluster/cluster-constants.js';
 import { ChangefeedError, ChangefeedTypeError, ErrorCode } from '../errors.js';
 import type { Counters } from './metrics.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -106,11 +107,44 @@ export class Hub implements TailHandler {
     this.positioned = log === undefined;
   }
 
-  /** Cluster mode: the tail is at `head`; resumes from before it are answered from the log. */
-  start(head: LogPosition): void {
+  /**
+   * Cluster mode: the tail is at `head`. Before clients are let in, the ring is filled with the
+   * log's entries before `head` (as many as it holds), so the clients a restarted or new
+   * instance takes over resume from memory, as on an instance that ran all along. Without this,
+   * every one of them read its own range from Redis: in a rolling restart, thousands of reads of
+   * thousands of entries, each a script that holds Redis (and every instance's appends and
+   * tails) while it runs — tens of seconds in which no client anywhere received anything.
+   */
+  async start(head: LogPosition): Promise<void> {
     this.epoch = head.epoch;
     this.head = head.seq;
+    await this.warm(head);
     this.positioned = true;
+  }
+
+  /** Reads (head - ring capacity, head] from the log in bounded batches and puts it in front of the ring. */
+  private async warm(at: LogPosition): Promise<void> {
+    const older: Entry[] = [];
+    let floor = 0;
+    for (let after = Math.max(0, at.seq - this.ring.capacity); after < at.seq;) {
+      const r = await this.log!.readRange(at.epoch, after, LOG_WARM_BATCH);
+      // Not retained, Redis away: resumes read the log one by one.
+      if (!r.ok || r.entries.length === 0) return;
+      for (const le of r.entries) {
+        if (le.seq > at.seq) break;
+        // A marker (a leader's handover) holds its seq, as in entries(): no resume crosses it.
+        if (le.kind === 'reset') floor = le.seq;
+        older.push(le.kind === 'reset' ? placeholder(le.seq) : this.entryOf(le));
+      }
+      after = r.entries[r.entries.length - 1].seq;
+    }
+    // A gap meanwhile (gap() cleared the ring) leaves nothing to join these to.
+    const next = this.ring.first()?.seq ?? this.head + 1;
+    if (this.epoch !== at.epoch || next !== at.seq + 1) return;
+    const now = Date.now();
+    for (const e of older) e.at = now;
+    this.ring.prepend(older);
+    this.resetFloor = Math.max(this.resetFloor, floor);
   }
 
   /**

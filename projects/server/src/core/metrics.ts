@@ -113,5 +113,42 @@ export function createPrometheusRegistry(read: () => NotifierMetrics): Registry 
       });
     }
   }
+  if (read().log) registerLogMetrics(registry, () => read().log!);
   return registry;
+}
+
+/** Cluster mode: the shared log's stats (LogStats) as `changefeed_log_*`. */
+function registerLogMetrics(registry: Registry, read: () => LogStats): void {
+  const counters = {
+    appended: 'Notifications this instance appended to the shared log',
+    dropped: 'Notifications lost or feared lost before the log (each covered by a reset marker)',
+    gaps: 'Breaks in continuity the log tail reported (every client reset)',
+  } as const;
+  for (const [key, help] of Object.entries(counters) as [keyof typeof counters, string][]) {
+    new Counter({
+      name: `changefeed_log_${key}_total`,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read()[key]);
+      },
+    });
+  }
+  new Gauge({
+    name: 'changefeed_log_pending',
+    help: 'Notifications waiting to be appended to the shared log',
+    registers: [registry],
+    collect() {
+      this.set(read().pending);
+    },
+  });
+  new Gauge({
+    name: 'changefeed_log_connected',
+    help: '1 while both Redis connections of the shared log are up, else 0',
+    registers: [registry],
+    collect() {
+      this.set(read().connected ? 1 : 0);
+    },
+  });
 }

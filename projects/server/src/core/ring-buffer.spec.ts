@@ -28,4 +28,19 @@ describe(RingBuffer.name, () => {
     expect([...r.after(0)].map((e) => e.seq)).toEqual([4, 5, 6, 7]);
     expect(new RingBuffer(2).first()).toBeUndefined();
   });
+
+  it('puts older entries in front with prepend, as many as fit, the newest of them', () => {
+    const r = new RingBuffer<{ seq: number }>(5);
+    r.push({ seq: 4 });
+    r.push({ seq: 5 });
+    r.prepend([1, 2, 3].map((seq) => ({ seq })));
+    expect([...r.after(0)].map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    const full = fill(4, 2);
+    full.push({ seq: 3 });
+    full.shift();
+    full.prepend([-2, -1, 0, 1].map((seq) => ({ seq })));
+    expect([...full.after(-10)].map((e) => e.seq)).toEqual([0, 1, 2, 3]);
+    full.push({ seq: 4 });
+    expect([...full.after(-10)].map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  });
 });

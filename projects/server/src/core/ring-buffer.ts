@@ -27,6 +27,19 @@ export class RingBuffer<T extends { seq: number }> {
     }
   }
 
+  /**
+   * Puts older entries in front (`items` oldest first, ending just before the current first);
+   * only as many as there is room for, the newest of them.
+   */
+  prepend(items: readonly T[]): void {
+    const take = Math.min(items.length, this.capacity - this.length);
+    for (let i = items.length - 1; i >= items.length - take; i--) {
+      this.start = (this.start - 1 + this.capacity) % this.capacity;
+      this.items[this.start] = items[i];
+      this.length++;
+    }
+  }
+
   /** The oldest entry, if any. */
   first(): T | undefined {
     return this.length === 0 ? undefined : this.items[this.start];
