@@ -97,8 +97,6 @@ export class EventSourceService {
   #from: Position | null = null;
   /** The last position seen: what the next stream resumes from. */
   #position: Position | null = null;
-  /** Where the next reopen resumes from when earlier than `#position`: the position at the first subscribe since the last open, so the consumer behind it misses nothing. */
-  #resumeAt?: number;
   #session: WebSocketSession | null = null;
   #hadSession = false;
   /** The server answers a resume in another epoch with a reset the new session already makes. */
@@ -154,10 +152,14 @@ export class EventSourceService {
       if (this.#liveFrom !== undefined && this.#streamKeys.has(key)) live.push(collection);
       else {
         this.#unanswered.set(key, (this.#unanswered.get(key) ?? 0) + 1);
-        this.#resumeAt ??= this.#position?.seq;
+        // Closed now, not at the reopen: the new stream resumes from the position the consumer
+        // subscribed at, and what it replays must not come after newer events of the old stream
+        // (NotificationService drops a seq at or below the newest it has seen as a duplicate).
+        this.#close();
       }
     }
     if (live.length) this.#answer(live, ids, this.#liveFrom ?? 0);
+    // A narrower filter can wait for the reopen: the old stream only carries more than asked.
     this.#scheduleReopen();
   }
 
@@ -258,11 +260,7 @@ export class EventSourceService {
     for (const [collection, ids] of rows)
       target.searchParams.set(`ids.${collection}`, [...ids].join(','));
     const position = this.#position;
-    this.#from = position && {
-      epoch: position.epoch,
-      seq: Math.min(position.seq, this.#resumeAt ?? Infinity),
-    };
-    this.#resumeAt = undefined;
+    this.#from = position && { ...position };
     if (this.#from) target.searchParams.set('lastEventId', `${this.#from.epoch}:${this.#from.seq}`);
     this.#streamKeys = new Set(this.#interest.keys());
     const source = (this.#source = new EventSource(target.href, {
@@ -305,7 +303,11 @@ export class EventSourceService {
       this.#swallowReset = !!from;
       this.#startSession({ ...welcome, seq: liveFrom });
     }
-    if (!sameKeys(this.#interest, this.#streamKeys)) this.#scheduleReopen();
+    // The interest changed while this stream was opening (send() closes only an earlier one).
+    if (!sameKeys(this.#interest, this.#streamKeys)) {
+      this.#close();
+      this.#scheduleReopen();
+    }
   }
 
   #receive(event: MessageEvent): void {
