@@ -9,14 +9,7 @@
  */
 import { openBenchPage } from './browser.ts';
 import { ensureSdkBuild } from './sdk.ts';
-import {
-  CORE_BUDGET_BYTES,
-  EVENT_SOURCE_IMPORT,
-  LIVE_RESOURCE_BUDGET_BYTES,
-  LIVE_RESOURCE_IMPORT,
-  sdkSize,
-  type SizeEntry,
-} from './size.ts';
+import { CORE_BUDGET_BYTES, EVENT_SOURCE_IMPORT, LIVE_RESOURCE_BUDGET_BYTES, LIVE_RESOURCE_IMPORT, sdkSize, type SizeEntry } from './size.ts';
 
 export interface DispatchFigures {
   oursUs: number;
@@ -42,13 +35,7 @@ export interface CoalesceFigures {
 }
 
 /** Dispatch (and optionally coalescing) in one Chromium session. */
-export async function measureInBrowser(
-  opts: { quick?: boolean; coalesce?: boolean; log?: (m: string) => void } = {},
-): Promise<{
-  dispatch: DispatchFigures;
-  coalesce?: CoalesceFigures;
-  liveBurst?: LiveBurstFigures;
-}> {
+export async function measureInBrowser(opts: { quick?: boolean; coalesce?: boolean; log?: (m: string) => void } = {}): Promise<{ dispatch: DispatchFigures; coalesce?: CoalesceFigures; liveBurst?: LiveBurstFigures }> {
   const b = await openBenchPage({ log: opts.log });
   try {
     const rounds = opts.quick ? 7 : 15;
@@ -63,27 +50,15 @@ export async function measureInBrowser(
       callbacksOk: Math.abs(d.callbacks.ours - 1) < 1e-9 && Math.abs(d.callbacks.naive - 1) < 1e-9,
       sdk: b.sdk.note,
     };
-    const coalesce = opts.coalesce
-      ? ((await b.page.evaluate(() =>
-          (window as any).cfBench.coalesce({ burst: 1000 }),
-        )) as CoalesceFigures)
-      : undefined;
-    const liveBurst = opts.coalesce
-      ? ((await b.page.evaluate(() =>
-          (window as any).cfBench.liveBurst({ burst: 1000 }),
-        )) as LiveBurstFigures)
-      : undefined;
+    const coalesce = opts.coalesce ? ((await b.page.evaluate(() => (window as any).cfBench.coalesce({ burst: 1000 }))) as CoalesceFigures) : undefined;
+    const liveBurst = opts.coalesce ? ((await b.page.evaluate(() => (window as any).cfBench.liveBurst({ burst: 1000 }))) as LiveBurstFigures) : undefined;
     return { dispatch, coalesce, liveBurst };
   } finally {
     await b.close();
   }
 }
 
-export async function measureSdkSize(
-  log?: (m: string) => void,
-): Promise<
-  SizeEntry & { sdk: string; liveResourceExtraBytes: number; eventSourceExtraBytes: number }
-> {
+export async function measureSdkSize(log?: (m: string) => void): Promise<SizeEntry & { sdk: string; liveResourceExtraBytes: number; eventSourceExtraBytes: number }> {
   const sdk = ensureSdkBuild(log);
   const core = await sdkSize(sdk);
   const withLiveResource = await sdkSize(sdk, LIVE_RESOURCE_IMPORT);
@@ -96,31 +71,17 @@ export async function measureSdkSize(
   };
 }
 
-const isMain =
-  import.meta.url === `file://${process.argv[1]}` ||
-  process.argv[1]?.endsWith('bench/client/run.ts');
+const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bench/client/run.ts');
 if (isMain) {
   const quick = process.argv.includes('--quick');
   const log = (m: string) => console.log(`bench:client: ${m}`);
   const size = await measureSdkSize(log);
   const { dispatch } = await measureInBrowser({ quick, log });
-  const fits = (bytes: number, budget: number) =>
-    `goal ≤ ${budget.toLocaleString('en-US')} B: ${bytes <= budget ? 'holds' : 'MISSED'}`;
-  console.log(
-    `\n@changefeed/angular in headless Chromium (${dispatch.sdk}), ${dispatch.subscriptions.toLocaleString('en-US')} subscriptions over ${dispatch.collections.toLocaleString('en-US')} collections:`,
-  );
-  console.log(
-    `  dispatch cost per notification: ${dispatch.oursUs.toFixed(3)} µs (naive per-subscriber filter: ${dispatch.naiveUs.toFixed(1)} µs) → ${dispatch.speedup.toFixed(0)}× faster` +
-      `   goal ≤ 2 µs: ${dispatch.oursUs <= 2 ? 'holds' : 'MISSED'}; ≥ 100×: ${dispatch.speedup >= 100 ? 'holds' : 'MISSED'}` +
-      (dispatch.callbacksOk ? '' : '  (WARNING: callback counts off)'),
-  );
-  console.log(
-    `  SDK size, min+gz, Angular and RxJS excluded: ${size.gzipBytes} B gzip (${size.minBytes} B min; ${size.imports})   ${fits(size.gzipBytes, CORE_BUDGET_BYTES)}`,
-  );
-  console.log(
-    `  liveResource() adds: ${size.liveResourceExtraBytes} B gzip   ${fits(size.liveResourceExtraBytes, LIVE_RESOURCE_BUDGET_BYTES)}`,
-  );
-  console.log(
-    `  withEventSource() adds: ${size.eventSourceExtraBytes} B gzip (Server-Sent Events and the WebSocket fallback; the core above does not ship it)`,
-  );
+  const fits = (bytes: number, budget: number) => `goal ≤ ${budget.toLocaleString('en-US')} B: ${bytes <= budget ? 'holds' : 'MISSED'}`;
+  console.log(`\n@changefeed/angular in headless Chromium (${dispatch.sdk}), ${dispatch.subscriptions.toLocaleString('en-US')} subscriptions over ${dispatch.collections.toLocaleString('en-US')} collections:`);
+  console.log(`  dispatch cost per notification: ${dispatch.oursUs.toFixed(3)} µs (naive per-subscriber filter: ${dispatch.naiveUs.toFixed(1)} µs) → ${dispatch.speedup.toFixed(0)}× faster` +
+    `   goal ≤ 2 µs: ${dispatch.oursUs <= 2 ? 'holds' : 'MISSED'}; ≥ 100×: ${dispatch.speedup >= 100 ? 'holds' : 'MISSED'}` + (dispatch.callbacksOk ? '' : '  (WARNING: callback counts off)'));
+  console.log(`  SDK size, min+gz, Angular and RxJS excluded: ${size.gzipBytes} B gzip (${size.minBytes} B min; ${size.imports})   ${fits(size.gzipBytes, CORE_BUDGET_BYTES)}`);
+  console.log(`  liveResource() adds: ${size.liveResourceExtraBytes} B gzip   ${fits(size.liveResourceExtraBytes, LIVE_RESOURCE_BUDGET_BYTES)}`);
+  console.log(`  withEventSource() adds: ${size.eventSourceExtraBytes} B gzip (Server-Sent Events and the WebSocket fallback; the core above does not ship it)`);
 }

@@ -30,18 +30,11 @@ export const PEER_IMPORTS: { library: string; names: string[]; from: string }[] 
   { library: 'graphql-ws', names: ['createClient'], from: 'graphql-ws' },
 ];
 
-export const OUR_IMPORT = {
-  library: '@changefeed/angular',
-  names: ['provideNotifications', 'NotificationService'],
-  from: '@changefeed/angular',
-};
+export const OUR_IMPORT = { library: '@changefeed/angular', names: ['provideNotifications', 'NotificationService'], from: '@changefeed/angular' };
 /** The core plus liveResource(): what it adds is the difference between the two bundles. */
 export const LIVE_RESOURCE_IMPORT = { ...OUR_IMPORT, names: [...OUR_IMPORT.names, 'liveResource'] };
 /** The core plus withEventSource() (Server-Sent Events and the WebSocket fallback): reported, not budgeted. */
-export const EVENT_SOURCE_IMPORT = {
-  ...OUR_IMPORT,
-  names: [...OUR_IMPORT.names, 'withEventSource'],
-};
+export const EVENT_SOURCE_IMPORT = { ...OUR_IMPORT, names: [...OUR_IMPORT.names, 'withEventSource'] };
 
 /** Issue 11's budgets, min+gz: the core an app imports, and what liveResource() adds to it. */
 export const CORE_BUDGET_BYTES = 4608;
@@ -57,10 +50,7 @@ export async function bundleSize(
   try {
     const entry = join(dir, 'entry.mjs');
     // Keep the imports alive without adding code of our own beyond one assignment.
-    writeFileSync(
-      entry,
-      `import { ${spec.names.join(', ')} } from '${spec.from}';\nglobalThis.__keep = [${spec.names.join(', ')}];\n`,
-    );
+    writeFileSync(entry, `import { ${spec.names.join(', ')} } from '${spec.from}';\nglobalThis.__keep = [${spec.names.join(', ')}];\n`);
     const out = await build({
       entryPoints: [entry],
       bundle: true,
@@ -79,15 +69,8 @@ export async function bundleSize(
     });
     // Externals are imported by name; a bundle that includes them (an app's) keeps none of those
     // names a module does not use, so neither does the measurement.
-    const code = opts.external
-      ? Buffer.from(withoutUnusedImports(out.outputFiles[0].text))
-      : out.outputFiles[0].contents;
-    return {
-      library: spec.library,
-      imports: `import { ${spec.names.join(', ')} } from '${spec.from}'`,
-      minBytes: code.length,
-      gzipBytes: gzipSync(code, { level: 9 }).length,
-    };
+    const code = opts.external ? Buffer.from(withoutUnusedImports(out.outputFiles[0].text)) : out.outputFiles[0].contents;
+    return { library: spec.library, imports: `import { ${spec.names.join(', ')} } from '${spec.from}'`, minBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -96,10 +79,7 @@ export async function bundleSize(
 export async function sdkSize(sdk: SdkBuild, spec = OUR_IMPORT): Promise<SizeEntry> {
   // tslib is external too: Angular apps carry it, and Angular's own packages import it.
   // As an Angular CLI production build defines them: dev-mode-only checks and messages drop out.
-  const define: Record<string, string> = {
-    ngDevMode: 'false',
-    ...(sdk.kind === 'apf' ? { ngJitMode: 'false' } : {}),
-  };
+  const define: Record<string, string> = { ngDevMode: 'false', ...(sdk.kind === 'apf' ? { ngJitMode: 'false' } : {}) };
   return bundleSize(spec, { external: ANGULAR_AND_RXJS, plugins: [sdkResolvePlugin(sdk)], define });
 }
 

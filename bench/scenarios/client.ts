@@ -13,11 +13,7 @@ export const client: Scenario = {
   name: 'client',
   description: 'SDK dispatch cost, coalescing, bundle size vs peers',
   async run(ctx) {
-    const { dispatch, coalesce, liveBurst } = await measureInBrowser({
-      quick: ctx.quick,
-      coalesce: true,
-      log: ctx.log,
-    });
+    const { dispatch, coalesce, liveBurst } = await measureInBrowser({ quick: ctx.quick, coalesce: true, log: ctx.log });
     ctx.rec.add({
       name: 'dispatch_us',
       label: `Dispatch cost per notification, ${dispatch.subscriptions.toLocaleString('en-US')} subscriptions / ${dispatch.collections.toLocaleString('en-US')} collections`,
@@ -37,13 +33,7 @@ export const client: Scenario = {
       goal: { on: 'value', op: '>=', target: 100, text: '≥ 100×' },
     });
     if (coalesce) {
-      ctx.rec.add({
-        name: 'refetches_without_coalescing',
-        label: `Refetches from a burst of ${coalesce.burst}, no coalescing`,
-        value: coalesce.without,
-        unit: '',
-        better: 'lower',
-      });
+      ctx.rec.add({ name: 'refetches_without_coalescing', label: `Refetches from a burst of ${coalesce.burst}, no coalescing`, value: coalesce.without, unit: '', better: 'lower' });
       ctx.rec.add({
         name: 'refetches_with_coalescing',
         label: `Refetches from a burst of ${coalesce.burst}, coalesceNotifications(${coalesce.windowMs})`,
@@ -76,12 +66,7 @@ export const client: Scenario = {
       unit: 'B',
       better: 'lower',
       baseline: io ? { subject: 'socket.io-client', value: io.gzipBytes } : null,
-      goal: {
-        on: 'value',
-        op: '<=',
-        target: CORE_BUDGET_BYTES,
-        text: `≤ 4.5 KB (${CORE_BUDGET_BYTES.toLocaleString('en-US')} B)`,
-      },
+      goal: { on: 'value', op: '<=', target: CORE_BUDGET_BYTES, text: `≤ 4.5 KB (${CORE_BUDGET_BYTES.toLocaleString('en-US')} B)` },
       note: `${ours.imports}, Angular and RxJS external; ${ours.sdk}`,
     });
     ctx.rec.add({
@@ -90,12 +75,7 @@ export const client: Scenario = {
       value: ours.liveResourceExtraBytes,
       unit: 'B',
       better: 'lower',
-      goal: {
-        on: 'value',
-        op: '<=',
-        target: LIVE_RESOURCE_BUDGET_BYTES,
-        text: `≤ 1 KB (${LIVE_RESOURCE_BUDGET_BYTES.toLocaleString('en-US')} B)`,
-      },
+      goal: { on: 'value', op: '<=', target: LIVE_RESOURCE_BUDGET_BYTES, text: `≤ 1 KB (${LIVE_RESOURCE_BUDGET_BYTES.toLocaleString('en-US')} B)` },
       note: 'the same bundle with liveResource imported too, minus the core',
     });
     ctx.rec.add({
@@ -107,15 +87,7 @@ export const client: Scenario = {
       note: 'the same bundle with withEventSource imported too (Server-Sent Events, WebSocket fallback), minus the core; the core ships none of it',
     });
     for (const p of peers) {
-      ctx.rec.add({
-        name: `size_gzip.${p.library}`,
-        label: 'Bundle size, min+gz',
-        subject: p.library,
-        value: p.gzipBytes,
-        unit: 'B',
-        better: 'lower',
-        note: p.imports,
-      });
+      ctx.rec.add({ name: `size_gzip.${p.library}`, label: 'Bundle size, min+gz', subject: p.library, value: p.gzipBytes, unit: 'B', better: 'lower', note: p.imports });
     }
   },
 };
