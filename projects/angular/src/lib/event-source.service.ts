@@ -256,6 +256,8 @@ export class EventSourceService {
           rows.set(collection, (rows.get(collection) ?? new Set()).add(String(id)));
     }
     for (const collection of whole) rows.delete(collection);
+    // Asks for the `welcome` event that names the epoch and the seq the stream is live from.
+    target.searchParams.set('welcome', '1');
     target.searchParams.set('collections', [...whole, ...rows.keys()].join(','));
     for (const [collection, ids] of rows)
       target.searchParams.set(`ids.${collection}`, [...ids].join(','));

@@ -101,10 +101,11 @@ describe('SSE endpoint', () => {
     expect(s.events[2].id).toBe(`${notifier.epoch}:7`);
   });
 
-  it('starts with event: welcome naming the epoch and the seq the stream is live from', async () => {
+  it('starts with event: welcome naming the epoch and the seq it is live from, when asked', async () => {
     const { http, notifier } = await startNotifier({ heartbeat: 1000 });
     for (let i = 0; i < 3; i++) notifier.notify({ collection: 'b' });
-    const s = await open(`${http}/events?collections=a`);
+    const plain = await open(`${http}/events?collections=a`);
+    const s = await open(`${http}/events?collections=a&welcome=1`);
     await waitFor(
       () => s.welcome !== undefined,
       'the welcome event',
@@ -122,6 +123,9 @@ describe('SSE endpoint', () => {
     expect(s.text.indexOf('event: welcome')).toBeLessThan(
       s.text.indexOf(`id: ${notifier.epoch}:3`),
     );
+    // Without welcome=1 the stream is as it always was.
+    await waitFor(() => plain.text.includes(`id: ${notifier.epoch}:3`), 'the plain stream');
+    expect(plain.text).not.toContain('welcome');
   });
 
   it('replays after a lastEventId query parameter, which a new EventSource can send', async () => {

@@ -92,11 +92,22 @@ export async function serveSse(
   const stream = new SseStream(res, subs, ctx, since);
   streams.add(stream);
   void stream.closed.then(() => streams.delete(stream));
-  // The stream is live from `since` on, as a WebSocket `subscribed` says: a client that fetched
-  // before it opened learns whether it can have missed a change (an EventSource sees no id-only
-  // event, and this one comes before any replay). Named, so a plain `onmessage` never sees it.
-  const welcome = { type: 'welcome', protocol: PROTOCOL_VERSION, epoch: hub.epoch, seq: since };
-  let head = `retry: ${SSE_RETRY_MS}\n: changefeed\n\nevent: welcome\ndata: ${JSON.stringify({ ...welcome, heartbeat: sseHeartbeat(ctx) })}\n\n`;
+  let head = `retry: ${SSE_RETRY_MS}\n: changefeed\n\n`;
+  // Asked for with `welcome=1` (as @changefeed/angular's withEventSource() does; the stream stays
+  // as it was for everyone else): the stream is live from `since` on, as a WebSocket `subscribed`
+  // says, so a client that fetched before it opened learns whether it can have missed a change
+  // (an EventSource sees no id-only event, and this one comes before any replay). Named, so a
+  // plain `onmessage` never sees it.
+  if (url.searchParams.get('welcome') === '1') {
+    const welcome = {
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      epoch: hub.epoch,
+      seq: since,
+      heartbeat: sseHeartbeat(ctx),
+    };
+    head += `event: welcome\ndata: ${JSON.stringify(welcome)}\n\n`;
+  }
   if (denied.length > 0)
     head += errorEvent('forbidden', 'not authorized for these collections', denied);
   if (failed.length > 0)
