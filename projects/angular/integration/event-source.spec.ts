@@ -45,11 +45,16 @@ describe('NotificationService over Server-Sent Events against @changefeed/server
 
   /** Every stream's url() waits for this: a spec holds it to make a reopen wait. */
   let gate: Promise<void>;
-  beforeEach(() => (gate = Promise.resolve()));
+  /** How often a stream's url() was asked: once per attempt, so a token in it is always fresh. */
+  let urlCalls: number;
+  beforeEach(() => {
+    gate = Promise.resolve();
+    urlCalls = 0;
+  });
 
   async function setup(fallback?: { url: string }) {
     const info = await realServer({ action: 'info' });
-    const events = async () => (await gate, info.events);
+    const events = async () => (urlCalls++, await gate, info.events);
     TestBed.configureTestingModule({
       providers: [
         fallback
@@ -146,6 +151,7 @@ describe('NotificationService over Server-Sent Events against @changefeed/server
     });
     await eventually('the first notification arrives', () => forums.values.length === 2);
     const { epoch, metrics: start } = await realServer({ action: 'info' });
+    const calls = urlCalls;
 
     // Streams cut, then notifications in the same server turn: all of them fall into the gap.
     const { dropped, seqs: missed } = await realServer({
@@ -182,6 +188,7 @@ describe('NotificationService over Server-Sent Events against @changefeed/server
     // From the server's replay buffer (the reopened stream's lastEventId), not a reset.
     expect(end.replayed - start.replayed).toBe(2);
     expect(end.resets - start.resets).toBe(0);
+    expect(urlCalls).withContext('url() asked again for the new attempt').toBeGreaterThan(calls);
     expect(notifications.state()).toBe('open');
     expect(errors.values).toEqual([]);
   });
