@@ -18,6 +18,7 @@ import { freePort } from './lib/free-port';
 import { runTest, summarise, type TestResult } from './lib/harness';
 import { restartConverges } from './restart.e2e';
 import { sqlWriteReachesBothPages } from './sql-write.e2e';
+import { sseStaysInSync } from './sse.e2e';
 import { twoPagesStayInSync } from './sync.e2e';
 
 const TESTS: [string, (context: E2eContext) => Promise<void>][] = [
@@ -27,6 +28,7 @@ const TESTS: [string, (context: E2eContext) => Promise<void>][] = [
     forumDetailFollowsItsRow,
   ],
   ['a write made directly in SQL shows up in both pages', sqlWriteReachesBothPages],
+  ['a page on Server-Sent Events and one on WebSocket stay in sync', sseStaysInSync],
   ['the burst: each page refetches each list at most 3 times', burstIsCoalesced],
   ['restarting demo-api: reconnecting → open, both pages converge', restartConverges],
 ];

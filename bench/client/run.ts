@@ -9,7 +9,7 @@
  */
 import { openBenchPage } from './browser.ts';
 import { ensureSdkBuild } from './sdk.ts';
-import { CORE_BUDGET_BYTES, LIVE_RESOURCE_BUDGET_BYTES, LIVE_RESOURCE_IMPORT, sdkSize, type SizeEntry } from './size.ts';
+import { CORE_BUDGET_BYTES, EVENT_SOURCE_IMPORT, LIVE_RESOURCE_BUDGET_BYTES, LIVE_RESOURCE_IMPORT, sdkSize, type SizeEntry } from './size.ts';
 
 export interface DispatchFigures {
   oursUs: number;
@@ -58,11 +58,17 @@ export async function measureInBrowser(opts: { quick?: boolean; coalesce?: boole
   }
 }
 
-export async function measureSdkSize(log?: (m: string) => void): Promise<SizeEntry & { sdk: string; liveResourceExtraBytes: number }> {
+export async function measureSdkSize(log?: (m: string) => void): Promise<SizeEntry & { sdk: string; liveResourceExtraBytes: number; eventSourceExtraBytes: number }> {
   const sdk = ensureSdkBuild(log);
   const core = await sdkSize(sdk);
   const withLiveResource = await sdkSize(sdk, LIVE_RESOURCE_IMPORT);
-  return { ...core, sdk: sdk.note, liveResourceExtraBytes: withLiveResource.gzipBytes - core.gzipBytes };
+  const withEventSource = await sdkSize(sdk, EVENT_SOURCE_IMPORT);
+  return {
+    ...core,
+    sdk: sdk.note,
+    liveResourceExtraBytes: withLiveResource.gzipBytes - core.gzipBytes,
+    eventSourceExtraBytes: withEventSource.gzipBytes - core.gzipBytes,
+  };
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bench/client/run.ts');
@@ -77,4 +83,5 @@ if (isMain) {
     `   goal ≤ 2 µs: ${dispatch.oursUs <= 2 ? 'holds' : 'MISSED'}; ≥ 100×: ${dispatch.speedup >= 100 ? 'holds' : 'MISSED'}` + (dispatch.callbacksOk ? '' : '  (WARNING: callback counts off)'));
   console.log(`  SDK size, min+gz, Angular and RxJS excluded: ${size.gzipBytes} B gzip (${size.minBytes} B min; ${size.imports})   ${fits(size.gzipBytes, CORE_BUDGET_BYTES)}`);
   console.log(`  liveResource() adds: ${size.liveResourceExtraBytes} B gzip   ${fits(size.liveResourceExtraBytes, LIVE_RESOURCE_BUDGET_BYTES)}`);
+  console.log(`  withEventSource() adds: ${size.eventSourceExtraBytes} B gzip (Server-Sent Events and the WebSocket fallback; the core above does not ship it)`);
 }

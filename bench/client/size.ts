@@ -33,6 +33,8 @@ export const PEER_IMPORTS: { library: string; names: string[]; from: string }[] 
 export const OUR_IMPORT = { library: '@changefeed/angular', names: ['provideNotifications', 'NotificationService'], from: '@changefeed/angular' };
 /** The core plus liveResource(): what it adds is the difference between the two bundles. */
 export const LIVE_RESOURCE_IMPORT = { ...OUR_IMPORT, names: [...OUR_IMPORT.names, 'liveResource'] };
+/** The core plus withEventSource() (Server-Sent Events and the WebSocket fallback): reported, not budgeted. */
+export const EVENT_SOURCE_IMPORT = { ...OUR_IMPORT, names: [...OUR_IMPORT.names, 'withEventSource'] };
 
 /** Issue 11's budgets, min+gz: the core an app imports, and what liveResource() adds to it. */
 export const CORE_BUDGET_BYTES = 4608;

@@ -78,6 +78,14 @@ export const client: Scenario = {
       goal: { on: 'value', op: '<=', target: LIVE_RESOURCE_BUDGET_BYTES, text: `≤ 1 KB (${LIVE_RESOURCE_BUDGET_BYTES.toLocaleString('en-US')} B)` },
       note: 'the same bundle with liveResource imported too, minus the core',
     });
+    ctx.rec.add({
+      name: 'size_gzip.event_source_extra',
+      label: 'withEventSource() adds, min+gz',
+      value: ours.eventSourceExtraBytes,
+      unit: 'B',
+      better: 'lower',
+      note: 'the same bundle with withEventSource imported too (Server-Sent Events, WebSocket fallback), minus the core; the core ships none of it',
+    });
     for (const p of peers) {
       ctx.rec.add({ name: `size_gzip.${p.library}`, label: 'Bundle size, min+gz', subject: p.library, value: p.gzipBytes, unit: 'B', better: 'lower', note: p.imports });
     }

@@ -5,12 +5,16 @@ export interface RealServerInfo {
   port: number;
   /** The notifier's WebSocket URL. */
   url: string;
+  /** The notifier's Server-Sent Events URL. */
+  events: string;
   /** The running notifier's epoch. */
   epoch: string;
   /** The notifier's heartbeat interval, ms. */
   heartbeat: number;
   /** WebSocket TCP connections open now. */
   sockets: number;
+  /** Server-Sent Events streams (their TCP connections) open now. */
+  streams: number;
   /** `notifier.metrics()` of the running notifier (counters start again after a restart). */
   metrics: {
     connections: number;
@@ -25,7 +29,7 @@ export interface RealServerInfo {
   };
   /** `notify`, `drop`: the seq `notify()` assigned to each notification, in order. */
   seqs?: number[];
-  /** `drop`: how many sockets were cut. */
+  /** `drop`: how many sockets (WebSocket and Server-Sent Events) were cut. */
   dropped?: number;
   /** `restart`: the epoch before it. */
   previousEpoch?: string;
@@ -51,7 +55,7 @@ export interface SlowAuthReply {
 export type RealServerCommand =
   | { action: 'info' }
   | { action: 'notify'; notifications: Notification[] }
-  /** Cuts every client's TCP socket (no close frame), then notifies in the same server turn. */
+  /** Cuts every client's TCP socket (WebSocket and Server-Sent Events; no close frame), then notifies in the same server turn. */
   | { action: 'drop'; thenNotify?: Notification[] }
   /** `close()` and a new `createNotifier()` on the same port: a new epoch. */
   | { action: 'restart' };

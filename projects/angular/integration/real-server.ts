@@ -13,6 +13,8 @@ import type { Duplex } from 'node:stream';
 /** Short, so dead peers are noticed within a spec; long enough that a busy browser answers in time. */
 const HEARTBEAT_MS = 1000;
 const WS_PATH = '/ws';
+/** The notifier's default ssePath. */
+const SSE_PATH = '/events';
 
 /** The slow notifier's authenticate takes this long: a real network with real auth, where the startup gap is seconds wide. */
 const AUTH_DELAY_MS = 1200;
@@ -29,10 +31,17 @@ type Command =
 
 /** Upgraded (WebSocket) TCP sockets, so `drop` can cut them without the notifier knowing first. */
 const sockets = new Set<Duplex>();
+/** The TCP sockets of Server-Sent Events streams (GET /events), for `drop` too. */
+const streams = new Set<Duplex>();
 /** Undefined while a restart is between close() and the next createNotifier(). */
 let notifier: Notifier | undefined;
 
 const server = createServer((req, res) => {
+  if (req.url?.startsWith(SSE_PATH + '?')) {
+    const socket = req.socket;
+    streams.add(socket);
+    socket.once('close', () => streams.delete(socket));
+  }
   if (notifier?.handleRequest(req, res)) return;
   if (req.method === 'POST' && req.url === '/control') return void control(req, res);
   res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
@@ -89,9 +98,11 @@ function info(extra: object = {}) {
   return {
     port,
     url: `ws://127.0.0.1:${port}${WS_PATH}`,
+    events: `http://127.0.0.1:${port}${SSE_PATH}`,
     epoch: notifier!.epoch,
     heartbeat: HEARTBEAT_MS,
     sockets: sockets.size,
+    streams: streams.size,
     metrics: notifier!.metrics(),
     ...extra,
   };
@@ -106,8 +117,8 @@ async function run(command: Command): Promise<object> {
     case 'drop': {
       // What ws.terminate() does to the TCP socket: no close frame, the peer sees 1006. Then
       // publish in the same turn, so those notifications fall into the gap by construction.
-      const dropped = sockets.size;
-      for (const socket of sockets) socket.destroy();
+      const dropped = sockets.size + streams.size;
+      for (const socket of [...sockets, ...streams]) socket.destroy();
       return info({ dropped, seqs: (command.thenNotify ?? []).map((n) => notifier!.notify(n)) });
     }
     case 'restart': {

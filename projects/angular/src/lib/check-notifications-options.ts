@@ -1,3 +1,4 @@
+import type { EventSourceOptions } from './event-source-options';
 import { NotificationsError } from './notifications-error';
 import { NotificationsFeature } from './notifications-feature';
 import { NotificationsOptions } from './notifications-options';
@@ -97,10 +98,13 @@ function checkFeatures(features: readonly NotificationsFeature[]): void {
           'a function',
         );
         break;
+      case 'withEventSource':
+        checkEventSource(feature.value.options);
+        break;
       default:
         throw new NotificationsError(
           'invalid_config',
-          `provideNotifications() takes features made by withReconnect(), withHeartbeat() or withWebSocketFactory(), got ${show(feature)}`,
+          `provideNotifications() takes features made by withReconnect(), withHeartbeat(), withWebSocketFactory() or withEventSource(), got ${show(feature)}`,
         );
     }
     const earlier = seen.get(feature.kind);
@@ -112,6 +116,40 @@ function checkFeatures(features: readonly NotificationsFeature[]): void {
     }
     seen.set(feature.kind, feature);
   }
+}
+
+function checkEventSource(options: EventSourceOptions): void {
+  check('withEventSource(options)', options, isObject(options), 'an object');
+  const { url, withCredentials, fallback } = options;
+  const field = (name: string, value: unknown, valid: boolean, rule: string) =>
+    check(`withEventSource({ ${name} })`, value, valid, rule);
+  field(
+    'url',
+    url,
+    url === undefined || typeof url === 'string' || typeof url === 'function',
+    fallback
+      ? "the Server-Sent Events URL ('/events', http(s)) or a function returning one, required with fallback: true (provideNotifications' url is the WebSocket's)"
+      : "a URL ('/events', http(s)) or a function returning one or a Promise of one",
+  );
+  field(
+    'withCredentials',
+    withCredentials,
+    withCredentials === undefined || typeof withCredentials === 'boolean',
+    'true or false',
+  );
+  field(
+    'fallback',
+    fallback,
+    fallback === undefined || typeof fallback === 'boolean',
+    'true or false',
+  );
+  if (fallback)
+    field(
+      'url',
+      url,
+      url !== undefined,
+      "the Server-Sent Events URL ('/events'), required with fallback: true",
+    );
 }
 
 function check(option: string, value: unknown, valid: boolean, rule: string): void {
@@ -138,9 +176,10 @@ function differ(a: NotificationsFeature, b: NotificationsFeature): boolean {
 
 /** A feature as the app wrote it: `withReconnect({"maxDelay":1})`, `withWebSocketFactory(name)`. */
 function describe(feature: NotificationsFeature): string {
-  return feature.kind === 'withWebSocketFactory'
-    ? `withWebSocketFactory(${feature.value.name || 'factory'})`
-    : `${feature.kind}(${show(feature.value)})`;
+  if (feature.kind === 'withWebSocketFactory')
+    return `withWebSocketFactory(${feature.value.name || 'factory'})`;
+  if (feature.kind === 'withEventSource') return `withEventSource(${show(feature.value.options)})`;
+  return `${feature.kind}(${show(feature.value)})`;
 }
 
 /** A value as an error message shows it: strings quoted, objects as JSON, functions by name. */

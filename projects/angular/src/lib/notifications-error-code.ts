@@ -14,6 +14,8 @@ export const NotificationsErrorCode = {
   UrlFailed: 'url_failed',
   /** The outgoing queue was full while disconnected; the oldest frames were dropped. */
   QueueOverflow: 'queue_overflow',
+  /** `withEventSource({ fallback: true })`: WebSocket could not connect; Server-Sent Events carry on. */
+  TransportFallback: 'transport_fallback',
   /** `provideNotifications()` got an option it cannot use (dev mode only). */
   InvalidConfig: 'invalid_config',
   /** Two features given to `provideNotifications` contradict each other. */

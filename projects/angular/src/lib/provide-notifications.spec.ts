@@ -147,7 +147,7 @@ describe('provideNotifications', () => {
         '@changefeed/angular: withWebSocketFactory(factory) must be a function, got "ws"',
       );
       expect(messageOf({}, withReconnect as unknown as NotificationsFeature)).toBe(
-        '@changefeed/angular: provideNotifications() takes features made by withReconnect(), withHeartbeat() or withWebSocketFactory(), got function withReconnect',
+        '@changefeed/angular: provideNotifications() takes features made by withReconnect(), withHeartbeat(), withWebSocketFactory() or withEventSource(), got function withReconnect',
       );
     });
   });

@@ -29,6 +29,7 @@ export function provideNotifications(
     withReconnect: reconnect,
     withHeartbeat: heartbeat,
     withWebSocketFactory: factory,
+    withEventSource: eventSource,
   }: Partial<FeatureValues> = Object.fromEntries(features.map((f) => [f.kind, f.value]));
   const options: NotificationsOptions = {
     ...withDefaults(NOTIFICATIONS_DEFAULTS, config),
@@ -44,6 +45,8 @@ export function provideNotifications(
     WebSocketService,
     NotificationService,
     factory ? { provide: WEBSOCKET_FACTORY, useValue: factory } : [],
+    // Last, so its transport takes WebSocketService's place; only apps that call it ship it.
+    eventSource?.providers ?? [],
   ]);
 }
 

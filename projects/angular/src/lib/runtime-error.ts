@@ -17,6 +17,7 @@ interface Details {
   /** What the url function or the socket factory threw. */
   url_failed: unknown;
   queue_overflow: null;
+  transport_fallback: null;
 }
 
 /** The codes of the errors the services report at run time (the rest come from dev-mode checks). */
@@ -56,6 +57,8 @@ const SENTENCES: { [C in RuntimeErrorCode]: (detail: Details[C]) => string } = {
     `gave up after ${maxAttempts} failed attempts; raise withReconnect({ maxAttempts }) or reload.`,
   url_failed: (error) =>
     `could not get a socket from the url (${error}); check provideNotifications({ url }). Retrying with backoff.`,
+  transport_fallback: () =>
+    'a WebSocket could not connect (a proxy that strips Upgrade?); moved to Server-Sent Events (withEventSource({ fallback: true })).',
   queue_overflow: () =>
     'dropped 1 outgoing frame (the oldest) while disconnected; raise queueSize in provideNotifications() if they matter.',
 };

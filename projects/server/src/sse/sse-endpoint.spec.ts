@@ -12,7 +12,14 @@ async function open(url: string, headers: Record<string, string> = {}) {
   const controller = new AbortController();
   onCleanup(() => controller.abort());
   const res = await fetch(url, { headers, signal: controller.signal });
-  const state = { res, text: '', events: [] as SseEvent[], ended: false };
+  // `events` leaves out the `welcome` every stream starts with; `welcome` holds it.
+  const state = {
+    res,
+    text: '',
+    events: [] as SseEvent[],
+    welcome: undefined as SseEvent | undefined,
+    ended: false,
+  };
   if (res.status === 200) {
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
@@ -23,7 +30,7 @@ async function open(url: string, headers: Record<string, string> = {}) {
           if (done) break;
           state.text += decoder.decode(value, { stream: true });
           const blocks = state.text.split('\n\n');
-          state.events = blocks
+          const all = blocks
             .slice(0, -1)
             .map((b) => {
               const e: SseEvent = {};
@@ -34,6 +41,8 @@ async function open(url: string, headers: Record<string, string> = {}) {
               return e;
             })
             .filter((e) => e.data !== undefined);
+          state.welcome = all.find((e) => e.event === 'welcome');
+          state.events = all.filter((e) => e.event !== 'welcome');
         }
       } catch {
         // aborted
@@ -90,6 +99,52 @@ describe('SSE endpoint', () => {
     notifier.notify({ collection: 'a' });
     await waitFor(() => s.events.length === 3, 'live event after replay');
     expect(s.events[2].id).toBe(`${notifier.epoch}:7`);
+  });
+
+  it('starts with event: welcome naming the epoch and the seq it is live from, when asked', async () => {
+    const { http, notifier } = await startNotifier({ heartbeat: 1000 });
+    for (let i = 0; i < 3; i++) notifier.notify({ collection: 'b' });
+    const plain = await open(`${http}/events?collections=a`);
+    const s = await open(`${http}/events?collections=a&welcome=1`);
+    await waitFor(
+      () => s.welcome !== undefined,
+      'the welcome event',
+      5000,
+      () => s.text,
+    );
+    expect(JSON.parse(s.welcome!.data!)).toEqual({
+      type: 'welcome',
+      protocol: 1,
+      epoch: notifier.epoch,
+      seq: 3,
+      heartbeat: 1000,
+    });
+    // Before anything replayed or streamed, so a client knows where the stream starts.
+    expect(s.text.indexOf('event: welcome')).toBeLessThan(
+      s.text.indexOf(`id: ${notifier.epoch}:3`),
+    );
+    // Without welcome=1 the stream is as it always was.
+    await waitFor(() => plain.text.includes(`id: ${notifier.epoch}:3`), 'the plain stream');
+    expect(plain.text).not.toContain('welcome');
+  });
+
+  it('replays after a lastEventId query parameter, which a new EventSource can send', async () => {
+    const { http, notifier } = await startNotifier();
+    for (let i = 0; i < 4; i++) notifier.notify({ collection: 'a', id: i });
+    const s = await open(
+      `${http}/events?collections=a&lastEventId=${encodeURIComponent(`${notifier.epoch}:2`)}`,
+    );
+    await waitFor(
+      () => s.events.length === 2,
+      'replayed events',
+      5000,
+      () => s.text,
+    );
+    expect(s.events.map((e) => e.id)).toEqual([`${notifier.epoch}:3`, `${notifier.epoch}:4`]);
+    expect(s.text).not.toContain('event: reset');
+    const other = await open(`${http}/events?collections=a&lastEventId=other:2`);
+    await waitFor(() => other.events.length === 1, 'a reset for another epoch');
+    expect(other.events[0].event).toBe('reset');
   });
 
   it('sends event: reset for another epoch, a malformed id, or a gap outside the buffer', async () => {
@@ -205,6 +260,48 @@ describe('SSE endpoint', () => {
     );
     expect(s.events.map((e) => JSON.parse(e.data!).id)).toEqual([7, 'x', undefined]);
     expect((await open(`${http}/events?collections=p&ids=`)).res.status).toBe(400);
+  });
+
+  it('narrows a collection to rows of its own with ids.<collection>', async () => {
+    const seen: [string, unknown][] = [];
+    const { http, notifier } = await startNotifier({
+      authorize: (_u, c, ids) => (seen.push([c, ids]), true),
+    });
+    const s = await open(`${http}/events?collections=p,q,r&ids=1&ids.q=7,8`);
+    await waitFor(() => notifier.metrics().sseConnections === 1, 'stream registered');
+    expect(seen).toEqual([
+      ['p', ['1']],
+      ['q', ['7', '8']],
+      ['r', ['1']],
+    ]);
+    for (const [collection, id] of [
+      ['p', 1],
+      ['p', 7],
+      ['q', 1],
+      ['q', 8],
+      ['r', 1],
+    ] as const)
+      notifier.notify({ collection, id });
+    await waitFor(
+      () => s.events.length === 3,
+      'the rows of each',
+      5000,
+      () => s.text,
+    );
+    expect(s.events.map((e) => JSON.parse(e.data!))).toEqual([
+      jasmine.objectContaining({ collection: 'p', id: 1 }),
+      jasmine.objectContaining({ collection: 'q', id: 8 }),
+      jasmine.objectContaining({ collection: 'r', id: 1 }),
+    ]);
+    for (const q of [
+      '?collections=p&ids.q=1',
+      '?collections=p&ids.p=',
+      `?collections=p&ids.p=${'x'.repeat(300)}`,
+    ]) {
+      const bad = await open(`${http}/events${q}`);
+      expect(bad.res.status).withContext(q).toBe(400);
+      expect(bad.text).toContain('ids.');
+    }
   });
 
   it('gives credentials only to listed origins, never with origins: *', async () => {

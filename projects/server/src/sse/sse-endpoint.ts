@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PROTOCOL_VERSION } from '@changefeed/protocol';
 import { SSE_RETRY_MS } from '../constants.js';
 import { authenticateRequest, authorizeCollections } from '../core/authorization.js';
 import type { HubContext } from '../core/context.js';
 import { checkOrigin } from '../core/origin-policy.js';
 import { Subscriptions } from '../core/subscriptions.js';
 import { parseLastEventId, parseSseQuery } from './sse-query.js';
-import { SseStream } from './sse-stream.js';
+import { sseHeartbeat, SseStream } from './sse-stream.js';
 
 function reply(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, {
@@ -63,12 +64,14 @@ export async function serveSse(
     return auth.reason === 'failed'
       ? reply(res, 500, 'authentication failed')
       : reply(res, 401, 'unauthenticated');
-  const { allowed, denied, failed } = await authorizeCollections(
-    ctx,
-    auth.user,
-    query.collections,
-    query.ids,
+  // One authorize call per collection, with the rows it is narrowed to (its own, or `ids`).
+  const idsOf = (c: string) => query.rows.get(c) ?? query.ids;
+  const verdicts = await Promise.all(
+    query.collections.map((c) => authorizeCollections(ctx, auth.user, [c], idsOf(c))),
   );
+  const allowed = verdicts.flatMap((v) => v.allowed);
+  const denied = verdicts.flatMap((v) => v.denied);
+  const failed = verdicts.flatMap((v) => v.failed);
   if (allowed.length === 0) {
     return denied.length > 0
       ? reply(res, 403, `not authorized for: ${denied.join(', ')}`)
@@ -83,12 +86,28 @@ export async function serveSse(
     'X-Accel-Buffering': 'no',
     ...corsHeaders(req.headers.origin, ctx),
   });
+  const since = hub.head;
   const subs = new Subscriptions();
-  for (const c of allowed) subs.add(c, query.ids, hub.head);
-  const stream = new SseStream(res, subs, ctx, hub.head);
+  for (const c of allowed) subs.add(c, idsOf(c), since);
+  const stream = new SseStream(res, subs, ctx, since);
   streams.add(stream);
   void stream.closed.then(() => streams.delete(stream));
   let head = `retry: ${SSE_RETRY_MS}\n: changefeed\n\n`;
+  // Asked for with `welcome=1` (as @changefeed/angular's withEventSource() does; the stream stays
+  // as it was for everyone else): the stream is live from `since` on, as a WebSocket `subscribed`
+  // says, so a client that fetched before it opened learns whether it can have missed a change
+  // (an EventSource sees no id-only event, and this one comes before any replay). Named, so a
+  // plain `onmessage` never sees it.
+  if (url.searchParams.get('welcome') === '1') {
+    const welcome = {
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      epoch: hub.epoch,
+      seq: since,
+      heartbeat: sseHeartbeat(ctx),
+    };
+    head += `event: welcome\ndata: ${JSON.stringify(welcome)}\n\n`;
+  }
   if (denied.length > 0)
     head += errorEvent('forbidden', 'not authorized for these collections', denied);
   if (failed.length > 0)

@@ -5,6 +5,11 @@ import type { Entry, Subscriber } from '../core/hub.js';
 import { overBudget } from '../core/outgoing-budget.js';
 import type { Subscriptions } from '../core/subscriptions.js';
 
+/** How often a stream sends a heartbeat comment, in ms. */
+export function sseHeartbeat(ctx: HubContext): number {
+  return Math.min(ctx.options.heartbeat || SSE_MAX_HEARTBEAT_MS, SSE_MAX_HEARTBEAT_MS);
+}
+
 /**
  * One EventSource stream: fixed interest, written once per fan-out turn. Every byte goes through
  * `write()`, which holds the stream to `maxBuffered`. A reader that stops reading is found three
@@ -33,8 +38,7 @@ export class SseStream implements Subscriber {
     since: number,
   ) {
     this.cursor = since;
-    const every = Math.min(ctx.options.heartbeat || SSE_MAX_HEARTBEAT_MS, SSE_MAX_HEARTBEAT_MS);
-    this.heartbeat = setInterval(() => this.beat(), every);
+    this.heartbeat = setInterval(() => this.beat(), sseHeartbeat(ctx));
     this.heartbeat.unref();
     if (ctx.options.sseMaxAge > 0) {
       this.maxAge = setTimeout(() => this.expire(), ctx.options.sseMaxAge);

@@ -1,5 +1,9 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
-import { ConnectionState, WebSocketService } from '@changefeed/angular';
+import {
+  ConnectionState,
+  injectNotificationsTransport,
+  WebSocketService,
+} from '@changefeed/angular';
 
 const LABELS: Record<ConnectionState, string> = {
   idle: 'Idle',
@@ -9,7 +13,10 @@ const LABELS: Record<ConnectionState, string> = {
   closed: 'Offline',
 };
 
-/** The WebSocket's state as a badge; `data-state` carries the raw value for styling and tests. */
+/**
+ * The connection's state as a badge; `data-state` carries the raw value for styling and tests,
+ * `data-transport` which transport carries it (`websocket`, or `eventsource` with `?transport=sse`).
+ */
 @Component({
   selector: 'app-connection-badge',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -18,7 +25,10 @@ const LABELS: Record<ConnectionState, string> = {
       class="badge"
       role="status"
       [attr.data-state]="state()"
-      [attr.title]="'WebSocket: ' + state()"
+      [attr.data-transport]="transport()"
+      [attr.title]="
+        (transport() === 'eventsource' ? 'Server-Sent Events: ' : 'WebSocket: ') + state()
+      "
     >
       <span class="badge-dot" aria-hidden="true"></span>
       <span class="visually-hidden">Connection: </span>{{ label() }}
@@ -27,5 +37,6 @@ const LABELS: Record<ConnectionState, string> = {
 })
 export class ConnectionBadgeComponent {
   protected readonly state = inject(WebSocketService).state;
+  protected readonly transport = injectNotificationsTransport();
   protected readonly label = computed(() => LABELS[this.state()]);
 }

@@ -1,0 +1,41 @@
+import { InjectionToken, Provider } from '@angular/core';
+
+// Production builds define ngDevMode as false: the token's description is for error messages in dev.
+declare const ngDevMode: unknown;
+
+/** Options of {@link withEventSource}; every field optional. */
+export interface EventSourceOptions {
+  /**
+   * The Server-Sent Events endpoint (`@changefeed/server`'s `ssePath`, `/events` by default): a
+   * path, an http(s) URL, or a function returning one (or a Promise of one), called before every
+   * attempt so a token in the query string is always fresh. Default: `provideNotifications`'
+   * `url`. Required with `fallback`, where that `url` is the WebSocket's.
+   */
+  url?: string | (() => string | Promise<string>);
+  /** Send cookies on a cross-origin stream (`new EventSource(url, { withCredentials })`). Default false. */
+  withCredentials?: boolean;
+  /**
+   * Start on WebSocket (`provideNotifications`' `url`) and move to Server-Sent Events (`url`
+   * above) for good when a WebSocket attempt fails before it opens while none has ever
+   * handshaken — an `Upgrade` a proxy strips, a host that serves no WebSockets. Reported on
+   * `errors$` as `transport_fallback`; `injectNotificationsTransport()` says which is in use.
+   * Default false: Server-Sent Events only.
+   */
+  fallback?: boolean;
+}
+
+/** What `withEventSource()` hands `provideNotifications()`: its options, for the dev-mode checks, and its providers. */
+export interface EventSourceFeature {
+  options: EventSourceOptions;
+  providers: Provider[];
+}
+
+/** The stream's URL and credentials mode, resolved. Internal. */
+export interface EventSourceSettings {
+  url: string | (() => string | Promise<string>);
+  withCredentials: boolean;
+}
+
+export const EVENT_SOURCE_SETTINGS = new InjectionToken<EventSourceSettings>(
+  typeof ngDevMode === 'undefined' || ngDevMode ? 'changefeed EVENT_SOURCE_SETTINGS' : '',
+);
