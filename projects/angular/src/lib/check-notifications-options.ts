@@ -99,7 +99,7 @@ function checkFeatures(features: readonly NotificationsFeature[]): void {
         );
         break;
       case 'withEventSource':
-        checkEventSource(feature.value.options);
+        checkEventSource(feature.value);
         break;
       default:
         throw new NotificationsError(
@@ -178,7 +178,7 @@ function differ(a: NotificationsFeature, b: NotificationsFeature): boolean {
 function describe(feature: NotificationsFeature): string {
   if (feature.kind === 'withWebSocketFactory')
     return `withWebSocketFactory(${feature.value.name || 'factory'})`;
-  if (feature.kind === 'withEventSource') return `withEventSource(${show(feature.value.options)})`;
+  if (feature.kind === 'withEventSource') return `withEventSource(${show(feature.value)})`;
   return `${feature.kind}(${show(feature.value)})`;
 }
 

@@ -1,4 +1,4 @@
-import { InjectionToken, Provider } from '@angular/core';
+import { InjectionToken } from '@angular/core';
 
 // Production builds define ngDevMode as false: the token's description is for error messages in dev.
 declare const ngDevMode: unknown;
@@ -22,12 +22,6 @@ export interface EventSourceOptions {
    * Default false: Server-Sent Events only.
    */
   fallback?: boolean;
-}
-
-/** What `withEventSource()` hands `provideNotifications()`: its options, for the dev-mode checks, and its providers. */
-export interface EventSourceFeature {
-  options: EventSourceOptions;
-  providers: Provider[];
 }
 
 /** The stream's URL and credentials mode, resolved. Internal. */

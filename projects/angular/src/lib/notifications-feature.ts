@@ -1,4 +1,5 @@
-import type { EventSourceFeature } from './event-source-options';
+import type { Provider } from '@angular/core';
+import type { EventSourceOptions } from './event-source-options';
 import type { HeartbeatOptions } from './heartbeat-options';
 import type { ReconnectOptions } from './reconnect-options';
 import type { WebSocketFactory } from './websocket-factory';
@@ -8,13 +9,19 @@ export interface FeatureValues {
   withReconnect: ReconnectOptions;
   withHeartbeat: HeartbeatOptions | false;
   withWebSocketFactory: WebSocketFactory;
-  withEventSource: EventSourceFeature;
+  withEventSource: EventSourceOptions;
 }
 
 /**
  * A feature for {@link provideNotifications}, made by `withReconnect()`, `withHeartbeat()`,
- * `withWebSocketFactory()` or `withEventSource()`: a union told apart by `kind`, so each `value` keeps its type.
+ * `withWebSocketFactory()` or `withEventSource()`: a union told apart by `kind`, so each `value`
+ * keeps its type. `value` is what dev-mode checks and the options read; `providers`, when a
+ * feature has them, go in after the SDK's own, so a later feature overrides an earlier one.
  */
 export type NotificationsFeature<Kind extends keyof FeatureValues = keyof FeatureValues> = {
-  [K in Kind]: { readonly kind: K; readonly value: FeatureValues[K] };
+  [K in Kind]: {
+    readonly kind: K;
+    readonly value: FeatureValues[K];
+    readonly providers?: Provider[];
+  };
 }[Kind];

@@ -5,7 +5,6 @@ import { NotificationsConfig } from './notifications-config';
 import { NOTIFICATIONS_DEFAULTS } from './notifications-defaults';
 import { FeatureValues, NotificationsFeature } from './notifications-feature';
 import { NOTIFICATIONS_OPTIONS, NotificationsOptions } from './notifications-options';
-import { WEBSOCKET_FACTORY } from './websocket-factory';
 import { WebSocketService } from './websocket.service';
 
 declare const ngDevMode: unknown;
@@ -28,8 +27,6 @@ export function provideNotifications(
   const {
     withReconnect: reconnect,
     withHeartbeat: heartbeat,
-    withWebSocketFactory: factory,
-    withEventSource: eventSource,
   }: Partial<FeatureValues> = Object.fromEntries(features.map((f) => [f.kind, f.value]));
   const options: NotificationsOptions = {
     ...withDefaults(NOTIFICATIONS_DEFAULTS, config),
@@ -44,9 +41,9 @@ export function provideNotifications(
     { provide: NOTIFICATIONS_OPTIONS, useValue: options },
     WebSocketService,
     NotificationService,
-    factory ? { provide: WEBSOCKET_FACTORY, useValue: factory } : [],
-    // Last, so its transport takes WebSocketService's place; only apps that call it ship it.
-    eventSource?.providers ?? [],
+    // Last, so a feature's providers take the SDK's place (withEventSource()'s transport, a
+    // socket factory); only apps that call a feature ship what it provides.
+    features.map((feature) => feature.providers ?? []),
   ]);
 }
 

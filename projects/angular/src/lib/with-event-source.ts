@@ -22,22 +22,20 @@ export function withEventSource(
 ): NotificationsFeature<'withEventSource'> {
   return {
     kind: 'withEventSource',
-    value: {
-      options,
-      providers: [
-        {
-          provide: EVENT_SOURCE_SETTINGS,
-          useFactory: () => ({
-            url: options.url ?? inject(NOTIFICATIONS_OPTIONS).url,
-            withCredentials: !!options.withCredentials,
-          }),
-        },
-        // NotificationService asks for WebSocketService: this answers in its place.
-        {
-          provide: WebSocketService,
-          useFactory: () => (options.fallback ? new WebSocketFallback() : new EventSourceService()),
-        },
-      ],
-    },
+    value: options,
+    providers: [
+      {
+        provide: EVENT_SOURCE_SETTINGS,
+        useFactory: () => ({
+          url: options.url ?? inject(NOTIFICATIONS_OPTIONS).url,
+          withCredentials: !!options.withCredentials,
+        }),
+      },
+      // NotificationService asks for WebSocketService: this answers in its place.
+      {
+        provide: WebSocketService,
+        useFactory: () => (options.fallback ? new WebSocketFallback() : new EventSourceService()),
+      },
+    ],
   };
 }

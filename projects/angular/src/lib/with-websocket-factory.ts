@@ -1,5 +1,5 @@
 import { NotificationsFeature } from './notifications-feature';
-import { WebSocketFactory } from './websocket-factory';
+import { WEBSOCKET_FACTORY, WebSocketFactory } from './websocket-factory';
 
 /**
  * Opens sockets with your own factory (a polyfill, a wrapper that logs, a fake).
@@ -10,5 +10,9 @@ import { WebSocketFactory } from './websocket-factory';
 export function withWebSocketFactory(
   factory: WebSocketFactory,
 ): NotificationsFeature<'withWebSocketFactory'> {
-  return { kind: 'withWebSocketFactory', value: factory };
+  return {
+    kind: 'withWebSocketFactory',
+    value: factory,
+    providers: [{ provide: WEBSOCKET_FACTORY, useValue: factory }],
+  };
 }
