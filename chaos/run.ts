@@ -36,14 +36,19 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
 }
 
 /**
- * The quick run's seed: its 4 schedules cover 10 of the 11 fault kinds (all but a graceful
- * restart, which the restart e2e covers), found by drawing schedules for seeds 1–3,000.
+ * The quick run's seed: its 6 schedules cover 12 of the 13 fault kinds (all but `switch`), and
+ * in four of them the last fault to heal is one whose loss only a recovery path makes up for —
+ * a freeze ending in a reset (resume replay), a crash (reset on a new epoch), a LISTEN freeze
+ * ending in a reset (reset on a source reset), a reload with its handshake held (the startup
+ * gap) — so removing any of those makes this run report stale views. Found by drawing
+ * schedules for seeds 1–30,000.
  */
-const QUICK_SEED = 469;
+const QUICK_SEED = 8461;
+const QUICK_SCHEDULES = 6;
 
 const quick = values.quick;
 const options = {
-  schedules: integer('schedules', values.schedules, quick ? 4 : 100, 1),
+  schedules: integer('schedules', values.schedules, quick ? QUICK_SCHEDULES : 100, 1),
   seed: integer('seed', values.seed, quick ? QUICK_SEED : Math.floor(Math.random() * 1e6), 0),
   durationMs: integer('duration', values.duration, quick ? 5_000 : 10_000, 1_000),
   maxFaults: integer('max-faults', values['max-faults'], 3, 1),

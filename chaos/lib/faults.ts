@@ -1,5 +1,6 @@
 import type { Random } from './random';
 import type { Stack } from './stack';
+import type { View } from './view-page';
 import type { Writer } from './writer';
 
 /** Every kind of fault a schedule can inject. */
@@ -13,15 +14,17 @@ export const FAULT_KINDS = [
   'hidden', // one page hidden, then visible
   'sleep', // one page frozen (Page lifecycle), then resumed: a sleeping laptop when longer than the heartbeat
   'listen-kill', // the LISTEN connection terminated in Postgres (pg_terminate_backend)
-  'listen-freeze', // the LISTEN connection frozen between demo-api and Postgres
+  'listen-freeze', // the LISTEN connection frozen between demo-api and Postgres, then thawed or reset
   'burst', // 500 inserts in one transaction
+  'reload', // one page reloaded while its WebSocket handshake is held: it fetches long before it is subscribed
+  'switch', // one page switched to another view (container filter, forum detail), then back
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Faults that stop the one demo-api instance: at most one per schedule. */
 export const INSTANCE_FAULTS: readonly FaultKind[] = ['crash', 'restart'];
 /** Faults on one page: at most one per page per schedule (a frozen page answers nothing else). */
-export const PAGE_FAULTS: readonly FaultKind[] = ['offline', 'hidden', 'sleep'];
+export const PAGE_FAULTS: readonly FaultKind[] = ['offline', 'hidden', 'sleep', 'reload', 'switch'];
 /** Faults on the network between some pages and the server, each page behind a proxy of its own. */
 export const NETWORK_FAULTS: readonly FaultKind[] = ['drop', 'freeze', 'slow'];
 
@@ -48,7 +51,10 @@ export interface PlannedFault {
   duration: number;
   /** The pages it hits, by index: one for a page fault, one or more for a network fault. */
   pages?: number[];
-  /** slow: the added latency, ms; freeze and offline: 1 when it ends by dropping the connections. */
+  /**
+   * slow: the added latency, ms; freeze and listen-freeze: 1 when it ends by dropping the
+   * connections; switch: which other forum a forum page opens (an index into the forums).
+   */
   detail?: number;
 }
 
@@ -117,9 +123,51 @@ export async function runFault(
       const ports = new Set((await stack.listeners()).map((l) => l.port));
       stack.dbProxy.freezeWhere((port) => port !== undefined && ports.has(port));
       await lasting();
+      // Thawed, the backlog goes through and nothing is lost. Reset, what Postgres sent during
+      // the freeze is gone with the connection: only the source's reconnect (a reset for every
+      // client) can bring those changes to the views. A freeze that outlasts the source's probe
+      // (~20 s) comes to the same; a reset gets there in the seconds a schedule lasts.
+      if (fault.detail) stack.dbProxy.dropFrozen();
       return stack.dbProxy.thaw();
     }
     case 'burst':
       return writer.burst(500);
+    case 'reload': {
+      // The handshake held, the app's first fetches complete long before its subscriptions are
+      // live, and the writer keeps writing in between: the startup gap, seconds wide.
+      const [page] = pages;
+      page!.proxy.holdWebSockets();
+      await page!.reload();
+      await lasting();
+      page!.proxy.releaseWebSockets();
+      return page!.restore();
+    }
+    case 'switch': {
+      const [page] = pages;
+      await page!.show(await elsewhere(page!.view, stack, fault.detail ?? 0));
+      await lasting();
+      return void (await page!.show(page!.view)); // if this fails, the check reports the view
+    }
+  }
+}
+
+/**
+ * Another view for a page on `view`: the all page filters on a container, the container page on
+ * the other pinned one, the forum page opens another forum's detail (the `n`th, in id order).
+ */
+async function elsewhere(view: View, stack: Stack, n: number): Promise<View> {
+  const [first, second] = stack.pinned.containers as [number, number];
+  switch (view.kind) {
+    case 'all':
+      return { kind: 'container', containerId: first };
+    case 'container':
+      return { kind: 'container', containerId: view.containerId === first ? second : first };
+    case 'forum': {
+      const { rows } = await stack.db.query<{ id: number }>(
+        'select id from forums where id <> $1 order by id',
+        [view.forumId],
+      );
+      return rows.length ? { kind: 'forum', forumId: rows[n % rows.length]!.id } : view;
+    }
   }
 }

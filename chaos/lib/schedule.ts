@@ -50,9 +50,11 @@ export function planSchedule(random: Random, options: ScheduleOptions): PlannedF
     const detail =
       kind === 'slow'
         ? random.int(50, 800)
-        : kind === 'freeze'
+        : kind === 'freeze' || kind === 'listen-freeze'
           ? Number(random.chance(0.5))
-          : undefined;
+          : kind === 'switch'
+            ? random.int(0, 1_000)
+            : undefined;
     faults.push({
       kind,
       at,
