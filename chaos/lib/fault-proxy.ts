@@ -5,6 +5,8 @@ interface Pair {
   client: net.Socket;
   upstream: net.Socket;
   frozen: boolean;
+  /** Whether the client opened it with a WebSocket handshake. */
+  websocket: boolean;
   /** A WebSocket handshake held back (holdWebSockets), with what the client sent after it. */
   held: Buffer[] | null;
   /** When the last delayed chunk each way leaves: the next never leaves before it. */
@@ -20,6 +22,7 @@ const WS_HANDSHAKE = Buffer.from('GET /ws');
  * - `freeze()`: nothing forwarded either way while connections stay open (half-open: a sleeping
  *   laptop's Wi-Fi, a frozen proxy); `thaw()` lets the backlog through;
  * - `slow(ms)`: every chunk delayed (a congested link), order kept;
+ * - `freezeWebSockets()`: freeze only the WebSocket connections, HTTP keeps working;
  * - `freezeWhere()`: freeze only the connections a predicate picks (one database connection);
  * - `holdWebSockets()`: WebSocket handshakes wait, everything else passes (a slow handshake or
  *   `authenticate`, so a page's HTTP fetches complete long before its subscriptions are live).
@@ -63,6 +66,14 @@ export class FaultProxy {
   freeze(): void {
     this.#frozen = true;
     for (const pair of this.#pairs) this.#pause(pair);
+  }
+
+  /**
+   * Freezes the open WebSocket connections only, HTTP keeps working: a load balancer or proxy
+   * that silently lost a long-lived connection. New connections pass.
+   */
+  freezeWebSockets(): void {
+    for (const pair of this.#pairs) if (pair.websocket) this.#pause(pair);
   }
 
   /** Freezes the open connections whose upstream local port `pick` accepts; returns how many. */
@@ -123,7 +134,14 @@ export class FaultProxy {
 
   #accept(client: net.Socket): void {
     const upstream = net.connect(this.target.port, this.target.host);
-    const pair: Pair = { client, upstream, frozen: false, held: null, last: { up: 0, down: 0 } };
+    const pair: Pair = {
+      client,
+      upstream,
+      frozen: false,
+      websocket: false,
+      held: null,
+      last: { up: 0, down: 0 },
+    };
     this.#pairs.add(pair);
     for (const socket of [client, upstream]) {
       socket.setNoDelay(true);

@@ -44,6 +44,11 @@ export function writesEndAt(faults: readonly PlannedFault[]): number {
   );
 }
 
+/** A freeze's detail flag: it ends with its connections reset (a NAT that forgot them), not thawed. */
+export const FREEZE_ENDS_IN_RESET = 1;
+/** A freeze's detail flag: only the page's WebSocket freezes (a load balancer lost it), HTTP works. */
+export const FREEZE_WEBSOCKET_ONLY = 2;
+
 /** One fault as scheduled: when it starts and how long it lasts, ms from the schedule's start. */
 export interface PlannedFault {
   kind: FaultKind;
@@ -52,8 +57,9 @@ export interface PlannedFault {
   /** The pages it hits, by index: one for a page fault, one or more for a network fault. */
   pages?: number[];
   /**
-   * slow: the added latency, ms; freeze and listen-freeze: 1 when it ends by dropping the
-   * connections; switch: which other forum a forum page opens (an index into the forums).
+   * slow: the added latency, ms; freeze and listen-freeze: flags, FREEZE_ENDS_IN_RESET (else
+   * thawed) and, for freeze, FREEZE_WEBSOCKET_ONLY; switch: which other forum a forum page opens
+   * (an index into the forums).
    */
   detail?: number;
 }
@@ -75,7 +81,7 @@ export async function runFault(
   // Ends a freeze: the backlog goes through, or (a NAT that forgot them) the connections reset.
   const unfreeze = () =>
     proxies.forEach((proxy) => {
-      if (fault.detail) proxy.drop();
+      if ((fault.detail ?? 0) & FREEZE_ENDS_IN_RESET) proxy.dropFrozen();
       proxy.thaw(); // new connections pass again either way
     });
   switch (fault.kind) {
@@ -90,7 +96,12 @@ export async function runFault(
     case 'drop':
       return proxies.forEach((proxy) => proxy.drop());
     case 'freeze':
-      proxies.forEach((proxy) => proxy.freeze());
+      // The WebSocket alone: the page's fetches keep working, so nothing but the resume after
+      // the reset brings what it missed (a full freeze may hold a fetch that the browser
+      // retries on a fresh connection after the reset, which then shows everything anyway).
+      proxies.forEach((proxy) =>
+        (fault.detail ?? 0) & FREEZE_WEBSOCKET_ONLY ? proxy.freezeWebSockets() : proxy.freeze(),
+      );
       await lasting();
       return unfreeze();
     case 'slow':
@@ -127,7 +138,7 @@ export async function runFault(
       // the freeze is gone with the connection: only the source's reconnect (a reset for every
       // client) can bring those changes to the views. A freeze that outlasts the source's probe
       // (~20 s) comes to the same; a reset gets there in the seconds a schedule lasts.
-      if (fault.detail) stack.dbProxy.dropFrozen();
+      if ((fault.detail ?? 0) & FREEZE_ENDS_IN_RESET) stack.dbProxy.dropFrozen();
       return stack.dbProxy.thaw();
     }
     case 'burst':

@@ -1,5 +1,7 @@
 import {
   FAULT_KINDS,
+  FREEZE_ENDS_IN_RESET,
+  FREEZE_WEBSOCKET_ONLY,
   INSTANCE_FAULTS,
   NETWORK_FAULTS,
   PAGE_FAULTS,
@@ -50,11 +52,13 @@ export function planSchedule(random: Random, options: ScheduleOptions): PlannedF
     const detail =
       kind === 'slow'
         ? random.int(50, 800)
-        : kind === 'freeze' || kind === 'listen-freeze'
-          ? Number(random.chance(0.5))
-          : kind === 'switch'
-            ? random.int(0, 1_000)
-            : undefined;
+        : kind === 'freeze'
+          ? random.int(0, FREEZE_ENDS_IN_RESET | FREEZE_WEBSOCKET_ONLY)
+          : kind === 'listen-freeze'
+            ? random.int(0, FREEZE_ENDS_IN_RESET)
+            : kind === 'switch'
+              ? random.int(0, 1_000)
+              : undefined;
     faults.push({
       kind,
       at,
