@@ -7,6 +7,7 @@
  * bench/results.md beside the other figures. Exits 1 on any stale view.
  * `--quick` is the short fixed-seed run `npm test` includes. A seed replays its schedules.
  */
+import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -63,7 +64,9 @@ console.log(
   `chaos: ${options.schedules} schedules from seed ${options.seed}, ${options.durationMs} ms each, up to ${options.maxFaults} overlapping faults`,
 );
 const started = Date.now();
+const loadBefore = loadavg()[0]!;
 const report = await runChaos(options);
+const loadAfter = loadavg()[0]!;
 const convergence = summarize(report.convergenceMs);
 const crash = summarize(report.crashRecoveryMs);
 const faults = Object.values(report.faults).reduce((a, b) => a + b, 0);
@@ -98,7 +101,10 @@ if (!quick) {
   const here = dirname(fileURLToPath(import.meta.url));
   const rec = new Recorder('chaos');
   recordChaos(rec, report);
-  const command = `npm run chaos -- ${process.argv.slice(2).join(' ')}`.trim();
+  // With the seed, even when it was drawn at random: the command replays the run.
+  const args = process.argv.slice(2);
+  if (values.seed === undefined) args.push('--seed', String(options.seed));
+  const command = `npm run chaos -- ${args.join(' ')}`;
   writeResults(resolve(here, '../bench/results.json'), resolve(here, '../bench/results.md'), {
     command,
     quick: false,
@@ -106,7 +112,7 @@ if (!quick) {
       chaos: {
         ran: new Date().toISOString(),
         seconds: (Date.now() - started) / 1000,
-        load: [0, 0],
+        load: [loadBefore, loadAfter],
       },
     },
     figures: rec.figures,
