@@ -7,6 +7,7 @@
  * bench/results.md beside the other figures. Exits 1 on any stale view.
  * `--quick` is the short fixed-seed run `npm test` includes. A seed replays its schedules.
  */
+import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -36,14 +37,21 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
 }
 
 /**
- * The quick run's seed: its 4 schedules cover 10 of the 11 fault kinds (all but a graceful
- * restart, which the restart e2e covers), found by drawing schedules for seeds 1–3,000.
+ * The quick run's seed: its 8 schedules cover 12 of the 13 fault kinds (all but listen-kill,
+ * whose LISTEN reset the listen-freeze ending in a reset covers), and four of them end on a fault
+ * whose loss only one recovery path makes up for, with nothing beside it (a crash, a restart, a
+ * LISTEN reset) that resets the views anyway: a WebSocket freeze ending in a reset, shorter than
+ * the heartbeat (resume replay), a crash (reset on a new epoch), a LISTEN freeze ending in a
+ * reset (reset on a source reset), a reload with its handshake held (the startup gap). Removing
+ * any of the three resets makes this run report stale views; removing resume replay does not
+ * yet (chaos/README.md). Found by drawing schedules for seeds 1–30,000.
  */
-const QUICK_SEED = 469;
+const QUICK_SEED = 12_280;
+const QUICK_SCHEDULES = 8;
 
 const quick = values.quick;
 const options = {
-  schedules: integer('schedules', values.schedules, quick ? 4 : 100, 1),
+  schedules: integer('schedules', values.schedules, quick ? QUICK_SCHEDULES : 100, 1),
   seed: integer('seed', values.seed, quick ? QUICK_SEED : Math.floor(Math.random() * 1e6), 0),
   durationMs: integer('duration', values.duration, quick ? 5_000 : 10_000, 1_000),
   maxFaults: integer('max-faults', values['max-faults'], 3, 1),
@@ -56,7 +64,9 @@ console.log(
   `chaos: ${options.schedules} schedules from seed ${options.seed}, ${options.durationMs} ms each, up to ${options.maxFaults} overlapping faults`,
 );
 const started = Date.now();
+const loadBefore = loadavg()[0]!;
 const report = await runChaos(options);
+const loadAfter = loadavg()[0]!;
 const convergence = summarize(report.convergenceMs);
 const crash = summarize(report.crashRecoveryMs);
 const faults = Object.values(report.faults).reduce((a, b) => a + b, 0);
@@ -91,7 +101,10 @@ if (!quick) {
   const here = dirname(fileURLToPath(import.meta.url));
   const rec = new Recorder('chaos');
   recordChaos(rec, report);
-  const command = `npm run chaos -- ${process.argv.slice(2).join(' ')}`.trim();
+  // With the seed, even when it was drawn at random: the command replays the run.
+  const args = process.argv.slice(2);
+  if (values.seed === undefined) args.push('--seed', String(options.seed));
+  const command = `npm run chaos -- ${args.join(' ')}`;
   writeResults(resolve(here, '../bench/results.json'), resolve(here, '../bench/results.md'), {
     command,
     quick: false,
@@ -99,7 +112,7 @@ if (!quick) {
       chaos: {
         ran: new Date().toISOString(),
         seconds: (Date.now() - started) / 1000,
-        load: [0, 0],
+        load: [loadBefore, loadAfter],
       },
     },
     figures: rec.figures,

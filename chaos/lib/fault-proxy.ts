@@ -5,7 +5,16 @@ interface Pair {
   client: net.Socket;
   upstream: net.Socket;
   frozen: boolean;
+  /** Whether the client opened it with a WebSocket handshake. */
+  websocket: boolean;
+  /** A WebSocket handshake held back (holdWebSockets), with what the client sent after it. */
+  held: Buffer[] | null;
+  /** When the last delayed chunk each way leaves: the next never leaves before it. */
+  last: { up: number; down: number };
 }
+
+/** The start of a WebSocket handshake to the demo's notifier (its path is /ws). */
+const WS_HANDSHAKE = Buffer.from('GET /ws');
 
 /**
  * A TCP proxy that can misbehave on command, the network between two real processes:
@@ -13,12 +22,16 @@ interface Pair {
  * - `freeze()`: nothing forwarded either way while connections stay open (half-open: a sleeping
  *   laptop's Wi-Fi, a frozen proxy); `thaw()` lets the backlog through;
  * - `slow(ms)`: every chunk delayed (a congested link), order kept;
- * - `freezeWhere()`: freeze only the connections a predicate picks (one database connection).
+ * - `freezeWebSockets()`: freeze only the WebSocket connections, HTTP keeps working;
+ * - `freezeWhere()`: freeze only the connections a predicate picks (one database connection);
+ * - `holdWebSockets()`: WebSocket handshakes wait, everything else passes (a slow handshake or
+ *   `authenticate`, so a page's HTTP fetches complete long before its subscriptions are live).
  * Every socket has an 'error' listener: a reset peer is part of the game, never a crash.
  */
 export class FaultProxy {
   readonly #pairs = new Set<Pair>();
   #frozen = false;
+  #holding = false;
   #latencyMs = 0;
 
   private constructor(
@@ -55,12 +68,31 @@ export class FaultProxy {
     for (const pair of this.#pairs) this.#pause(pair);
   }
 
+  /**
+   * Freezes the open WebSocket connections only, HTTP keeps working: a load balancer or proxy
+   * that silently lost a long-lived connection. New connections pass.
+   */
+  freezeWebSockets(): void {
+    for (const pair of this.#pairs) if (pair.websocket) this.#pause(pair);
+  }
+
   /** Freezes the open connections whose upstream local port `pick` accepts; returns how many. */
   freezeWhere(pick: (upstreamPort: number | undefined) => boolean): number {
     let n = 0;
     for (const pair of this.#pairs)
       if (pick(pair.upstream.localPort)) {
         this.#pause(pair);
+        n++;
+      }
+    return n;
+  }
+
+  /** Resets the connections frozen now (a NAT that forgot them while nothing passed); returns how many. */
+  dropFrozen(): number {
+    let n = 0;
+    for (const pair of this.#pairs)
+      if (pair.frozen) {
+        this.#destroy(pair);
         n++;
       }
     return n;
@@ -75,6 +107,22 @@ export class FaultProxy {
     }
   }
 
+  /** From now on, WebSocket handshakes (and what follows them) wait until releaseWebSockets(). */
+  holdWebSockets(): void {
+    this.#holding = true;
+  }
+
+  /** Lets the held handshakes through, in order, and stops holding new ones. */
+  releaseWebSockets(): void {
+    this.#holding = false;
+    for (const pair of this.#pairs) {
+      const held = pair.held;
+      if (!held) continue;
+      pair.held = null;
+      for (const chunk of held) this.#forward(chunk, pair.upstream, pair);
+    }
+  }
+
   slow(latencyMs: number): void {
     this.#latencyMs = latencyMs;
   }
@@ -86,30 +134,48 @@ export class FaultProxy {
 
   #accept(client: net.Socket): void {
     const upstream = net.connect(this.target.port, this.target.host);
-    const pair: Pair = { client, upstream, frozen: false };
+    const pair: Pair = {
+      client,
+      upstream,
+      frozen: false,
+      websocket: false,
+      held: null,
+      last: { up: 0, down: 0 },
+    };
     this.#pairs.add(pair);
     for (const socket of [client, upstream]) {
       socket.setNoDelay(true);
       socket.on('error', () => this.#destroy(pair));
       socket.on('close', () => this.#destroy(pair));
     }
-    this.#pipe(client, upstream);
-    this.#pipe(upstream, client);
+    client.on('data', (chunk: Buffer) => {
+      if (
+        !pair.held &&
+        this.#holding &&
+        chunk.subarray(0, WS_HANDSHAKE.length).equals(WS_HANDSHAKE)
+      )
+        pair.held = [];
+      if (pair.held) pair.held.push(chunk);
+      else this.#forward(chunk, upstream, pair);
+    });
+    upstream.on('data', (chunk: Buffer) => this.#forward(chunk, client, pair));
     if (this.#frozen) this.#pause(pair);
   }
 
-  #pipe(from: net.Socket, to: net.Socket): void {
-    // Delays keep order: each chunk leaves no earlier than the one before it.
-    let last = 0;
-    from.on('data', (chunk) => {
-      if (!this.#latencyMs) {
-        if (!to.destroyed) to.write(chunk);
-        return;
-      }
-      const at = Math.max(Date.now() + this.#latencyMs, last);
-      last = at;
-      setTimeout(() => !to.destroyed && to.write(chunk), at - Date.now());
-    });
+  /**
+   * Sends `chunk` on after the current latency. Order is kept within each direction: a chunk
+   * never leaves before the one ahead of it, even when the latency has just been lowered.
+   */
+  #forward(chunk: Buffer, to: net.Socket, pair: Pair): void {
+    const direction = to === pair.upstream ? 'up' : 'down';
+    const now = Date.now();
+    const at = Math.max(now + this.#latencyMs, pair.last[direction]);
+    if (at <= now) {
+      if (!to.destroyed) to.write(chunk);
+      return;
+    }
+    pair.last[direction] = at;
+    setTimeout(() => !to.destroyed && to.write(chunk), at - now);
   }
 
   #pause(pair: Pair): void {

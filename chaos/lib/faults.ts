@@ -1,5 +1,6 @@
 import type { Random } from './random';
 import type { Stack } from './stack';
+import type { View } from './view-page';
 import type { Writer } from './writer';
 
 /** Every kind of fault a schedule can inject. */
@@ -13,15 +14,17 @@ export const FAULT_KINDS = [
   'hidden', // one page hidden, then visible
   'sleep', // one page frozen (Page lifecycle), then resumed: a sleeping laptop when longer than the heartbeat
   'listen-kill', // the LISTEN connection terminated in Postgres (pg_terminate_backend)
-  'listen-freeze', // the LISTEN connection frozen between demo-api and Postgres
+  'listen-freeze', // the LISTEN connection frozen between demo-api and Postgres, then thawed or reset
   'burst', // 500 inserts in one transaction
+  'reload', // one page reloaded while its WebSocket handshake is held: it fetches long before it is subscribed
+  'switch', // one page switched to another view (container filter, forum detail), then back
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Faults that stop the one demo-api instance: at most one per schedule. */
 export const INSTANCE_FAULTS: readonly FaultKind[] = ['crash', 'restart'];
 /** Faults on one page: at most one per page per schedule (a frozen page answers nothing else). */
-export const PAGE_FAULTS: readonly FaultKind[] = ['offline', 'hidden', 'sleep'];
+export const PAGE_FAULTS: readonly FaultKind[] = ['offline', 'hidden', 'sleep', 'reload', 'switch'];
 /** Faults on the network between some pages and the server, each page behind a proxy of its own. */
 export const NETWORK_FAULTS: readonly FaultKind[] = ['drop', 'freeze', 'slow'];
 
@@ -41,6 +44,11 @@ export function writesEndAt(faults: readonly PlannedFault[]): number {
   );
 }
 
+/** A freeze's detail flag: it ends with its connections reset (a NAT that forgot them), not thawed. */
+export const FREEZE_ENDS_IN_RESET = 1;
+/** A freeze's detail flag: only the page's WebSocket freezes (a load balancer lost it), HTTP works. */
+export const FREEZE_WEBSOCKET_ONLY = 2;
+
 /** One fault as scheduled: when it starts and how long it lasts, ms from the schedule's start. */
 export interface PlannedFault {
   kind: FaultKind;
@@ -48,7 +56,11 @@ export interface PlannedFault {
   duration: number;
   /** The pages it hits, by index: one for a page fault, one or more for a network fault. */
   pages?: number[];
-  /** slow: the added latency, ms; freeze and offline: 1 when it ends by dropping the connections. */
+  /**
+   * slow: the added latency, ms; freeze and listen-freeze: flags, FREEZE_ENDS_IN_RESET (else
+   * thawed) and, for freeze, FREEZE_WEBSOCKET_ONLY; switch: which other forum a forum page opens
+   * (an index into the forums).
+   */
   detail?: number;
 }
 
@@ -69,7 +81,7 @@ export async function runFault(
   // Ends a freeze: the backlog goes through, or (a NAT that forgot them) the connections reset.
   const unfreeze = () =>
     proxies.forEach((proxy) => {
-      if (fault.detail) proxy.drop();
+      if ((fault.detail ?? 0) & FREEZE_ENDS_IN_RESET) proxy.dropFrozen();
       proxy.thaw(); // new connections pass again either way
     });
   switch (fault.kind) {
@@ -84,7 +96,12 @@ export async function runFault(
     case 'drop':
       return proxies.forEach((proxy) => proxy.drop());
     case 'freeze':
-      proxies.forEach((proxy) => proxy.freeze());
+      // The WebSocket alone: the page's fetches keep working, so nothing but the resume after
+      // the reset brings what it missed (a full freeze may hold a fetch that the browser
+      // retries on a fresh connection after the reset, which then shows everything anyway).
+      proxies.forEach((proxy) =>
+        (fault.detail ?? 0) & FREEZE_WEBSOCKET_ONLY ? proxy.freezeWebSockets() : proxy.freeze(),
+      );
       await lasting();
       return unfreeze();
     case 'slow':
@@ -117,9 +134,51 @@ export async function runFault(
       const ports = new Set((await stack.listeners()).map((l) => l.port));
       stack.dbProxy.freezeWhere((port) => port !== undefined && ports.has(port));
       await lasting();
+      // Thawed, the backlog goes through and nothing is lost. Reset, what Postgres sent during
+      // the freeze is gone with the connection: only the source's reconnect (a reset for every
+      // client) can bring those changes to the views. A freeze that outlasts the source's probe
+      // (~20 s) comes to the same; a reset gets there in the seconds a schedule lasts.
+      if ((fault.detail ?? 0) & FREEZE_ENDS_IN_RESET) stack.dbProxy.dropFrozen();
       return stack.dbProxy.thaw();
     }
     case 'burst':
       return writer.burst(500);
+    case 'reload': {
+      // The handshake held, the app's first fetches complete long before its subscriptions are
+      // live, and the writer keeps writing in between: the startup gap, seconds wide.
+      const [page] = pages;
+      page!.proxy.holdWebSockets();
+      await page!.reload();
+      await lasting();
+      page!.proxy.releaseWebSockets();
+      return page!.restore();
+    }
+    case 'switch': {
+      const [page] = pages;
+      await page!.show(await elsewhere(page!.view, stack, fault.detail ?? 0));
+      await lasting();
+      return void (await page!.show(page!.view)); // if this fails, the check reports the view
+    }
+  }
+}
+
+/**
+ * Another view for a page on `view`: the all page filters on a container, the container page on
+ * the other pinned one, the forum page opens another forum's detail (the `n`th, in id order).
+ */
+async function elsewhere(view: View, stack: Stack, n: number): Promise<View> {
+  const [first, second] = stack.pinned.containers as [number, number];
+  switch (view.kind) {
+    case 'all':
+      return { kind: 'container', containerId: first };
+    case 'container':
+      return { kind: 'container', containerId: view.containerId === first ? second : first };
+    case 'forum': {
+      const { rows } = await stack.db.query<{ id: number }>(
+        'select id from forums where id <> $1 order by id',
+        [view.forumId],
+      );
+      return rows.length ? { kind: 'forum', forumId: rows[n % rows.length]!.id } : view;
+    }
   }
 }

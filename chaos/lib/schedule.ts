@@ -1,5 +1,7 @@
 import {
   FAULT_KINDS,
+  FREEZE_ENDS_IN_RESET,
+  FREEZE_WEBSOCKET_ONLY,
   INSTANCE_FAULTS,
   NETWORK_FAULTS,
   PAGE_FAULTS,
@@ -51,8 +53,12 @@ export function planSchedule(random: Random, options: ScheduleOptions): PlannedF
       kind === 'slow'
         ? random.int(50, 800)
         : kind === 'freeze'
-          ? Number(random.chance(0.5))
-          : undefined;
+          ? random.int(0, FREEZE_ENDS_IN_RESET | FREEZE_WEBSOCKET_ONLY)
+          : kind === 'listen-freeze'
+            ? random.int(0, FREEZE_ENDS_IN_RESET)
+            : kind === 'switch'
+              ? random.int(0, 1_000)
+              : undefined;
     faults.push({
       kind,
       at,

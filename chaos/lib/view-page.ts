@@ -90,14 +90,58 @@ export class ViewPage {
     const viewPage = new ViewPage(name, view, context, page, cdp, proxy);
     await page.goto(`http://127.0.0.1:${proxy.port}/`);
     await viewPage.waitForState('open', 30_000);
-    if (view.kind === 'container')
-      await page.getByLabel('Show forums of').selectOption(String(view.containerId));
-    if (view.kind === 'forum')
-      await page
-        .locator(`[data-forum-id="${view.forumId}"]`)
-        .getByRole('button', { name: /^Show details of forum/ })
-        .click();
+    await viewPage.show(view);
     return viewPage;
+  }
+
+  /**
+   * Sets the app on `view`: the forums filter, and for a forum view the detail panel of that
+   * forum. Nothing changes when the page is on it already. False when it could not be done in
+   * `timeout` (the forum gone, the page not loaded): the page stays where it was.
+   */
+  async show(view: View, timeout = 10_000): Promise<boolean> {
+    try {
+      await this.page
+        .getByLabel('Show forums of')
+        .selectOption(view.kind === 'container' ? String(view.containerId) : '', { timeout });
+      if (view.kind === 'forum')
+        await this.page
+          .locator(`[data-forum-id="${view.forumId}"]`)
+          .getByRole('button', { name: /^Show details of forum/ })
+          .click({ timeout });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Reloads the page (a person pressing F5) and sets its view again as soon as the lists are
+   * there, without waiting for the connection: the app fetches, then subscribes. A reload that
+   * fails (the server down, the network frozen) leaves the browser's error page; restore() mends it.
+   */
+  async reload(): Promise<void> {
+    await this.page.reload({ waitUntil: 'commit', timeout: 10_000 }).catch(() => {});
+    await this.show(this.view);
+  }
+
+  /**
+   * After a reload: the app loaded (reloaded again, as a person would, while the browser shows an
+   * error page) and on the page's view. Gives up after `timeout`, leaving the check to report it.
+   */
+  async restore(timeout = 60_000): Promise<void> {
+    const until = Date.now() + timeout;
+    while (Date.now() < until) {
+      const loaded = await this.page
+        .locator('app-connection-badge .badge')
+        .waitFor({ timeout: 5_000 })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (loaded && (await this.show(this.view))) return;
+      if (!loaded) await this.page.reload({ waitUntil: 'commit', timeout: 10_000 }).catch(() => {});
+    }
   }
 
   /** The SDK's connection state, as the badge shows it. */
