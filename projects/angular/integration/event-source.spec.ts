@@ -1,7 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import {
   injectNotificationsTransport,
-  Notification,
   NotificationService,
   NotificationsError,
   NotificationsErrorCode,
@@ -11,37 +10,15 @@ import {
   WebSocketService,
 } from '@changefeed/angular';
 import { isNotification } from '@changefeed/protocol';
-import { Observable } from 'rxjs';
 import { realServer } from './real-server-control';
 import { eventually } from './scripted-server-control';
-
-interface Recorded<T> {
-  values: T[];
-  error: unknown;
-}
-
-/** What a stream subscribed before its subscription was live gets once it is (the startup gap). */
-const reset = (collection: string): Notification => ({ collection, op: 'reset' });
-
-function record<T>(stream: Observable<T>): Recorded<T> {
-  const recorded: Recorded<T> = { values: [], error: undefined };
-  stream.subscribe({
-    next: (value) => recorded.values.push(value),
-    error: (error) => (recorded.error = error),
-  });
-  return recorded;
-}
+import { record, reset, useSpecTimeout } from './spec-helpers';
 
 // withEventSource(): the real SDK over a real EventSource against the real @changefeed/server
 // Karma runs (integration/real-server.cjs), on its /events endpoint. As in real-server.spec.ts, no
 // spec assumes absolute seqs, and every wait is on an observed condition.
 describe('NotificationService over Server-Sent Events against @changefeed/server', () => {
-  let originalTimeout: number;
-  beforeEach(() => {
-    originalTimeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = 30_000;
-  });
-  afterEach(() => (jasmine.DEFAULT_TIMEOUT_INTERVAL = originalTimeout));
+  useSpecTimeout(30_000);
 
   /** Every stream's url() waits for this: a spec holds it to make a reopen wait. */
   let gate: Promise<void>;

@@ -10,6 +10,7 @@ import {
   WebSocketService,
 } from '@changefeed/angular';
 import { control, eventually, ScriptedServerInfo } from './scripted-server-control';
+import { useSpecTimeout } from './spec-helpers';
 
 /** What a stream subscribed before the connection gets when it is confirmed (the startup gap). */
 const STARTUP_RESET: Notification = { collection: 'forums', op: 'reset' };
@@ -17,12 +18,7 @@ const STARTUP_RESET: Notification = { collection: 'forums', op: 'reset' };
 // Against a real WebSocket server (the scripted one Karma runs), with real timers. Short delays
 // keep the suite quick; every wait is on an observable condition, never on elapsed time.
 describe('NotificationService against a real server', () => {
-  let originalTimeout: number;
-  beforeEach(() => {
-    originalTimeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = 20_000;
-  });
-  afterEach(() => (jasmine.DEFAULT_TIMEOUT_INTERVAL = originalTimeout));
+  useSpecTimeout(20_000);
 
   async function setup(server: { mode?: 'protocol' | 'plain'; heartbeat?: number } = {}) {
     const { port } = await control({ action: 'reset', ...server });

@@ -11,39 +11,16 @@ import {
   WebSocketService,
 } from '@changefeed/angular';
 import { isNotification } from '@changefeed/protocol';
-import { Observable } from 'rxjs';
 import { realServer } from './real-server-control';
 import { eventually } from './scripted-server-control';
-
-/** What a stream emitted, and how it ended. */
-interface Recorded<T> {
-  values: T[];
-  error: unknown;
-}
-
-/** What a stream subscribed before its subscription was live gets once it is (the startup gap). */
-const reset = (collection: string): Notification => ({ collection, op: 'reset' });
-
-function record<T>(stream: Observable<T>): Recorded<T> {
-  const recorded: Recorded<T> = { values: [], error: undefined };
-  stream.subscribe({
-    next: (value) => recorded.values.push(value),
-    error: (error) => (recorded.error = error),
-  });
-  return recorded;
-}
+import { record, reset, useSpecTimeout } from './spec-helpers';
 
 // The real SDK (provideNotifications, NotificationService, WebSocketService) against a real
 // @changefeed/server that Karma runs in a child process (integration/real-server.cjs). One server
 // serves the whole run, so no spec assumes absolute seqs: each compares with the seqs notify()
 // returned. Every wait is on an observed condition; deadlines only turn hangs into failures.
 describe('NotificationService against @changefeed/server', () => {
-  let originalTimeout: number;
-  beforeEach(() => {
-    originalTimeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = 30_000;
-  });
-  afterEach(() => (jasmine.DEFAULT_TIMEOUT_INTERVAL = originalTimeout));
+  useSpecTimeout(30_000);
 
   async function setup() {
     const { url } = await realServer({ action: 'info' });

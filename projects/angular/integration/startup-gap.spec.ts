@@ -10,6 +10,7 @@ import {
 } from '@changefeed/angular';
 import { realServer, Row } from './real-server-control';
 import { eventually } from './scripted-server-control';
+import { useSpecTimeout } from './spec-helpers';
 
 /** The collection of this run, so reruns against the same server never see each other's rows. */
 const COLLECTION = `gap-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -53,12 +54,7 @@ class RowsComponent implements OnInit {
 // row inserted after the view's first fetch and before the server confirms its subscription is
 // never sent as a notification (the subscription is not live yet). The view must show it anyway.
 describe('The startup gap against @changefeed/server with a slow authenticate', () => {
-  let originalTimeout: number;
-  beforeEach(() => {
-    originalTimeout = jasmine.DEFAULT_TIMEOUT_INTERVAL;
-    jasmine.DEFAULT_TIMEOUT_INTERVAL = 30_000;
-  });
-  afterEach(() => (jasmine.DEFAULT_TIMEOUT_INTERVAL = originalTimeout));
+  useSpecTimeout(30_000);
 
   it('shows a row inserted before the subscription was confirmed, in the README pattern and in liveResource()', async () => {
     const { url, authDelay } = await realServer({ action: 'slowAuth' });
