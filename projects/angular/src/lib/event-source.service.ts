@@ -16,8 +16,10 @@ import { NOTIFICATIONS_CLOCK } from './notifications-clock';
 import { NotificationsError } from './notifications-error';
 import { NOTIFICATIONS_OPTIONS } from './notifications-options';
 import { NOTIFICATIONS_RANDOM } from './notifications-random';
+import { onWake } from './on-wake';
 import type { NotificationsTransport } from './notifications-transport';
 import { NO_SOCKET, ReconnectPolicy } from './reconnect-policy';
+import { resolveUrl } from './resolve-url';
 import { runtimeError } from './runtime-error';
 import { WebSocketSession } from './websocket-session';
 
@@ -111,19 +113,9 @@ export class EventSourceService {
   #reopenDue = false;
 
   constructor() {
-    const window = this.#document.defaultView;
-    if (!this.#browser || !window) return;
-    const wake = () => this.#wake();
-    const visible = () => this.#document.visibilityState === 'visible' && this.#wake();
-    const listeners = new AbortController();
-    const options = { signal: listeners.signal };
-    this.#zone.runOutsideAngular(() => {
-      window.addEventListener('online', wake, options);
-      window.addEventListener('pageshow', wake, options);
-      this.#document.addEventListener('visibilitychange', visible, options);
-    });
+    if (!this.#browser) return;
+    onWake(() => this.#wake());
     inject(DestroyRef).onDestroy(() => {
-      listeners.abort();
       this.#stop('closed');
       for (const subject of [this.#frames, this.#errorSubject, this.#sessionSubject])
         subject.complete();
@@ -223,19 +215,15 @@ export class EventSourceService {
       return this.#state.set('reconnecting');
     }
     const generation = ++this.#generation;
-    const open = (url: string) => generation === this.#generation && this.#open(url);
-    this.#zone.runOutsideAngular(() => {
-      try {
-        const url = this.#settings.url;
-        const resolved = typeof url === 'string' ? url : url();
-        if (typeof resolved === 'string') return open(resolved);
-        resolved
-          .then(open)
-          .catch((error) => generation === this.#generation && this.#urlFailed(error));
-      } catch (error) {
-        this.#urlFailed(error);
-      }
-    });
+    // A late answer of an earlier attempt's url Promise must not open a second stream.
+    const current = () => generation === this.#generation;
+    this.#zone.runOutsideAngular(() =>
+      resolveUrl(
+        this.#settings.url,
+        (url) => current() && this.#open(url),
+        (error) => current() && this.#urlFailed(error),
+      ),
+    );
   }
 
   #urlFailed(error: unknown): void {

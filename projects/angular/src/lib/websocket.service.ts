@@ -16,7 +16,9 @@ import { NOTIFICATIONS_CLOCK } from './notifications-clock';
 import { NotificationsError } from './notifications-error';
 import { NOTIFICATIONS_OPTIONS } from './notifications-options';
 import { NOTIFICATIONS_RANDOM } from './notifications-random';
+import { onWake } from './on-wake';
 import { NO_SOCKET, ReconnectPolicy } from './reconnect-policy';
+import { resolveUrl } from './resolve-url';
 import { runtimeError } from './runtime-error';
 import { socketUrl } from './socket-url';
 import { WEBSOCKET_FACTORY, WebSocketLike } from './websocket-factory';
@@ -90,20 +92,9 @@ export class WebSocketService {
   readonly #queue: string[] = [];
 
   constructor() {
-    const window = this.#document.defaultView;
-    if (!this.#browser || !window) return;
-    const wake = () => this.#wake();
-    const visible = () => this.#document.visibilityState === 'visible' && this.#wake();
-    // Aborting the signal removes every listener at once when the app is destroyed.
-    const listeners = new AbortController();
-    const options = { signal: listeners.signal };
-    this.#zone.runOutsideAngular(() => {
-      window.addEventListener('online', wake, options);
-      window.addEventListener('pageshow', wake, options);
-      this.#document.addEventListener('visibilitychange', visible, options);
-    });
+    if (!this.#browser) return;
+    onWake(() => this.#wake());
     inject(DestroyRef).onDestroy(() => {
-      listeners.abort();
       this.#stop('closed');
       for (const subject of [this.#frames, this.#errorSubject, this.#sessionSubject])
         subject.complete();
@@ -143,21 +134,14 @@ export class WebSocketService {
     if (navigator.onLine === false) return;
     const generation = ++this.#generation;
     // A late answer of an earlier attempt's url Promise must not open a second socket.
-    const open = (url: string) => generation === this.#generation && this.#open(url);
-    this.#zone.runOutsideAngular(() => {
-      // Either may throw: the url function, or the factory on a malformed URL (which may be a
-      // transient result of the url function). Both are retried with backoff.
-      try {
-        const url = this.#options.url;
-        const resolved = typeof url === 'string' ? url : url();
-        if (typeof resolved === 'string') return open(resolved);
-        resolved
-          .then(open)
-          .catch((error) => generation === this.#generation && this.#urlFailed(error));
-      } catch (error) {
-        this.#urlFailed(error);
-      }
-    });
+    const current = () => generation === this.#generation;
+    this.#zone.runOutsideAngular(() =>
+      resolveUrl(
+        this.#options.url,
+        (url) => current() && this.#open(url),
+        (error) => current() && this.#urlFailed(error),
+      ),
+    );
   }
 
   #urlFailed(error: unknown): void {
