@@ -5,6 +5,8 @@ interface Pair {
   client: net.Socket;
   upstream: net.Socket;
   frozen: boolean;
+  /** Whether the client's first bytes have arrived (and told `websocket`). */
+  seen: boolean;
   /** Whether the client opened it with a WebSocket handshake. */
   websocket: boolean;
   /** A WebSocket handshake held back (holdWebSockets), with what the client sent after it. */
@@ -138,6 +140,7 @@ export class FaultProxy {
       client,
       upstream,
       frozen: false,
+      seen: false,
       websocket: false,
       held: null,
       last: { up: 0, down: 0 },
@@ -149,12 +152,13 @@ export class FaultProxy {
       socket.on('close', () => this.#destroy(pair));
     }
     client.on('data', (chunk: Buffer) => {
-      if (
-        !pair.held &&
-        this.#holding &&
-        chunk.subarray(0, WS_HANDSHAKE.length).equals(WS_HANDSHAKE)
-      )
-        pair.held = [];
+      // A connection's first bytes tell whether it is a WebSocket (a browser never reuses one for
+      // anything else); later chunks of a handshake-less connection are HTTP bodies and the like.
+      if (!pair.seen) {
+        pair.seen = true;
+        pair.websocket = chunk.subarray(0, WS_HANDSHAKE.length).equals(WS_HANDSHAKE);
+        if (pair.websocket && this.#holding) pair.held = [];
+      }
       if (pair.held) pair.held.push(chunk);
       else this.#forward(chunk, upstream, pair);
     });
