@@ -2,8 +2,8 @@
  * A fleet of WebSocket clients in one process (the "second process" of every scenario).
  *
  * kinds:
- *  - `changefeed`: speaks protocol v1 the way the SDK does (welcome → one subscribe batch →
- *    resume with epoch + lastSeq; a new epoch or a `reset` frame is a reset; drops seq ≤ lastSeq),
+ *  - `changefeed`: speaks protocol v1 the way the SDK does (welcome → resume with epoch + lastSeq
+ *    ahead of its one subscribe; a new epoch or a `reset` frame is a reset; drops seq ≤ lastSeq),
  *    and reconnects by the SDK's own ReconnectPolicy (projects/angular/src/lib/reconnect-policy.ts),
  *    the module WebSocketService decides with, over the SDK's defaults (NOTIFICATIONS_DEFAULTS).
  *    The rest of the SDK is Angular code for the browser; 10,000 copies of it do not fit in one
@@ -207,7 +207,8 @@ function onFrame(c: Client, raw: string): void {
       c.resumed = false;
       const frames: unknown[] = [{ type: 'subscribe', collections }];
       const sameEpoch = c.epoch !== undefined && c.epoch === f.epoch;
-      if (sameEpoch) frames.push({ type: 'resume', epoch: f.epoch, after: c.lastSeq });
+      // As the SDK does: the resume first, waiting for the one subscribe that follows.
+      if (sameEpoch) frames.unshift({ type: 'resume', epoch: f.epoch, after: c.lastSeq, subscribes: 1 });
       for (const fr of frames) c.ws!.send(JSON.stringify(fr));
       if (c.epoch !== undefined && !sameEpoch) {
         // New epoch (server restarted): the SDK emits a synthetic reset per active collection

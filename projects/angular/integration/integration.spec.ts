@@ -53,8 +53,8 @@ describe('NotificationService against a real server', () => {
     );
     const { log, epoch } = await info();
     expect(sentOn(log, 2)).toEqual([
+      { type: 'resume', epoch, after: 0, subscribes: 1 },
       { type: 'subscribe', collections: ['forums'] },
-      { type: 'resume', epoch, after: 0 },
     ]);
     await control({ action: 'notify', notification: { collection: 'forums', id: 1 } });
     await eventually('the notification arrives', () => seen.length === 2);

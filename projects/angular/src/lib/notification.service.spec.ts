@@ -94,8 +94,8 @@ describe('NotificationService', () => {
       clock.tick(250);
       controller.accept();
       expect(controller.socket!.frames).toEqual([
+        { type: 'resume', epoch: 'test', after: 0, subscribes: 1 },
         { type: 'subscribe', collections: ['stay', 'new'] },
-        { type: 'resume', epoch: 'test', after: 0 },
       ]);
     });
 
@@ -162,10 +162,26 @@ describe('NotificationService', () => {
       clock.tick(250);
       controller.accept({ epoch: 'e1', seq: 9 });
       expect(controller.socket!.frames).toEqual([
+        { type: 'resume', epoch: 'e1', after: 7, subscribes: 1 },
         { type: 'subscribe', collections: ['forums'] },
-        { type: 'resume', epoch: 'e1', after: 7 },
       ]);
       expect(forums.seen.map((n) => n.op)).toEqual([undefined, undefined]);
+    });
+
+    it('sends the resume ahead of its subscribes, counting them, so the server can hold live notifications until all are in', () => {
+      const { controller, service, watch, clock } = setup();
+      watch('forums');
+      watch('containers');
+      service.filterByRow('products', 7).subscribe();
+      controller.accept({ epoch: 'e1', seq: 5 });
+      controller.socket!.drop();
+      clock.tick(250);
+      controller.accept({ epoch: 'e1', seq: 9 });
+      expect(controller.socket!.frames).toEqual([
+        { type: 'resume', epoch: 'e1', after: 5, subscribes: 2 },
+        { type: 'subscribe', collections: ['forums', 'containers'] },
+        { type: 'subscribe', collections: ['products'], ids: [7] },
+      ]);
     });
 
     it('turns a new epoch into one reset per collection once it is confirmed', () => {

@@ -270,13 +270,20 @@ export class NotificationService {
       else batches.set(rows, frameOf('subscribe', stream));
       this.#sentSubscribe(stream.key);
     }
-    for (const frame of batches.values()) this.#ws.send(frame);
-    if (resumes) {
-      this.#ws.send({ type: 'resume', epoch: welcome.epoch, after: this.#lastSeq! });
-    } else {
+    // The resume goes first and waits for the subscribes it counts: sent after them, it could
+    // reach the server after live notifications had passed `after`, and be answered with a reset.
+    if (resumes)
+      this.#ws.send({
+        type: 'resume',
+        epoch: welcome.epoch,
+        after: this.#lastSeq!,
+        subscribes: batches.size,
+      });
+    else {
       this.#epoch = welcome.epoch;
       this.#lastSeq = welcome.seq;
     }
+    for (const frame of batches.values()) this.#ws.send(frame);
   }
 
   /** `private`, not `#`: the dispatch-cost spec feeds frames here without a socket. */

@@ -246,9 +246,10 @@ export class WebSocketService {
       return this.#schedule(() => this.#connect(), next.delay);
     }
     this.#report(
-      next.reason === 'forbidden'
-        ? runtimeError('forbidden', null)
-        : runtimeError('reconnect_failed', this.#options.reconnect.maxAttempts),
+      runtimeError(
+        next.reason,
+        next.reason === 'forbidden' ? null : this.#options.reconnect.maxAttempts,
+      ),
     );
     this.#state.set('closed');
   }

@@ -39,6 +39,7 @@ export const CONTROL_FRAME_SCHEMAS: Readonly<Record<ControlFrame['type'], FrameS
 export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrame['type'], FrameSchema>> = {
   subscribe: COLLECTIONS,
   unsubscribe: COLLECTIONS,
-  resume: { epoch: isEpoch, after: isSeq },
+  // Marked pure so that a bundle decoding only server frames (the SDK's) can drop these rules.
+  resume: { epoch: isEpoch, after: isSeq, subscribes: /* @__PURE__ */ optional(isSeq) },
   ping: {},
 };

@@ -94,11 +94,17 @@ export interface UnsubscribeFrame {
   ids?: RowId[];
 }
 
-/** Sent after the re-subscribes on reconnect: replay what I missed after `after`, or reset. */
+/**
+ * Sent on reconnect: replay what I missed after `after`, or reset. With `subscribes`, it comes
+ * before that many subscribe frames and the server answers it once they are all processed, live
+ * notifications held meanwhile, so none can pass `after` before the replay (docs/protocol.md).
+ */
 export interface ResumeFrame {
   type: 'resume';
   epoch: string;
   after: number;
+  /** How many subscribe frames follow that this resume waits for. */
+  subscribes?: number;
 }
 
 export interface PingFrame {

@@ -57,6 +57,11 @@ export class SocketSession implements Subscriber, Beating {
   private inbox: Inbound[] | undefined;
   private processing = false;
   private held: (Entry | HeldReset)[] | undefined;
+  /**
+   * A resume sent ahead of its subscribes, and how many of them are still to come: live
+   * deliveries are held until the last one is processed and the resume answered.
+   */
+  private waitingResume: { frame: ResumeFrame; subscribes: number } | undefined;
   /** Frames written this turn, sent to the socket in one write at endTurn(). */
   private out: Buffer[] | undefined;
   private outBytes = 0;
@@ -131,7 +136,11 @@ export class SocketSession implements Subscriber, Beating {
   }
 
   private get busy(): boolean {
-    return this.processing || (this.inbox !== undefined && this.inbox.length > 0);
+    return (
+      this.processing ||
+      this.waitingResume !== undefined ||
+      (this.inbox !== undefined && this.inbox.length > 0)
+    );
   }
 
   private receive(data: Inbound): void {
@@ -178,7 +187,8 @@ export class SocketSession implements Subscriber, Beating {
       }
     }
     if (inbox.length === 0 && this.inbox === inbox) this.inbox = undefined;
-    if (!this.closing && this.held !== undefined) this.release();
+    if (!this.closing && this.held !== undefined && this.waitingResume === undefined)
+      this.release();
   }
 
   private resumePump(): void {
@@ -203,6 +213,12 @@ export class SocketSession implements Subscriber, Beating {
         code: 'rate_limited',
         message: `more than ${commands} commands in ${perMs} ms; further abuse closes the connection`,
       });
+      // A subscribe the waiting resume counts on may be among the frames dropped: it would wait
+      // for ever, holding every live notification. It ends here, with a reset for what it covers.
+      if (this.waitingResume !== undefined) {
+        this.waitingResume = undefined;
+        this.sendReset(undefined);
+      }
       return undefined;
     }
     const result = decodeClientFrame(data, { maxLength: this.ctx.options.maxPayload });
@@ -216,14 +232,45 @@ export class SocketSession implements Subscriber, Beating {
       case 'ping':
         this.send({ type: 'pong' });
         return undefined;
-      case 'subscribe':
-        return this.subscribe(frame);
+      case 'subscribe': {
+        const subscribed = this.subscribe(frame);
+        if (this.waitingResume === undefined) return subscribed;
+        return subscribed
+          ? subscribed.then(() => this.subscribedForResume())
+          : this.subscribedForResume();
+      }
       case 'unsubscribe':
         this.unsubscribe(frame);
         return undefined;
       case 'resume':
-        return this.resume(frame);
+        return this.startResume(frame);
     }
+  }
+
+  /**
+   * A resume that names its subscribes waits for them: were it answered after them instead, as
+   * separate frames that may arrive in separate reads, live notifications released in between
+   * would pass `after` and the resume could only be answered with a reset.
+   */
+  private startResume(frame: ResumeFrame): Promise<void> | undefined {
+    if (this.waitingResume !== undefined) {
+      this.send({
+        type: 'error',
+        code: 'bad_request',
+        message: `a resume is still waiting for ${this.waitingResume.subscribes} subscribe frames`,
+      });
+      return undefined;
+    }
+    if (!frame.subscribes) return this.resume(frame);
+    this.waitingResume = { frame, subscribes: frame.subscribes };
+    return undefined;
+  }
+
+  private subscribedForResume(): Promise<void> | undefined {
+    const waiting = this.waitingResume;
+    if (this.closing || waiting === undefined || --waiting.subscribes > 0) return undefined;
+    this.waitingResume = undefined;
+    return this.resume(waiting.frame);
   }
 
   private subscribe(frame: SubscribeFrame): Promise<void> | undefined {
@@ -345,7 +392,8 @@ export class SocketSession implements Subscriber, Beating {
     const held = this.held!;
     this.held = undefined;
     for (const item of held) {
-      if (item.seq === -1) this.sendReset((item as HeldReset).collections, (item as HeldReset).rebase);
+      if (item.seq === -1)
+        this.sendReset((item as HeldReset).collections, (item as HeldReset).rebase);
       else {
         const e = item as Entry;
         if (e.seq > this.cursor && this.subs.wants(e)) this.write(e);
