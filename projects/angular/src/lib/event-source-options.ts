@@ -30,6 +30,8 @@ export interface EventSourceSettings {
   withCredentials: boolean;
 }
 
-export const EVENT_SOURCE_SETTINGS = new InjectionToken<EventSourceSettings>(
+// Pure: the core reaches this module without using the token, and a bundler drops a `new` only
+// when told it has no side effects — an app without withEventSource() then ships none of it.
+export const EVENT_SOURCE_SETTINGS = /* @__PURE__ */ new InjectionToken<EventSourceSettings>(
   typeof ngDevMode === 'undefined' || ngDevMode ? 'changefeed EVENT_SOURCE_SETTINGS' : '',
 );

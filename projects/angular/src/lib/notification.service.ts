@@ -298,7 +298,8 @@ export class NotificationService {
       );
     } else if (frame.type === 'reset') {
       for (const collection of frame.collections)
-        for (const stream of this.#index.get(collection) ?? []) this.#emitReset(stream);
+        for (const stream of this.#index.get(collection) ?? [])
+          stream.subject.next(resetOf(stream));
     } else if (frame.type === 'error') {
       if (frame.code === 'forbidden' && frame.collections?.length)
         return this.#forbid(frame.collections, frame.message);
@@ -344,10 +345,6 @@ export class NotificationService {
     }
   }
 
-  #emitReset(stream: Stream): void {
-    stream.subject.next(resetOf(stream));
-  }
-
   /**
    * Marks streams live, then makes up for what they may have missed before: a reconnect's gap
    * resets every consumer, a first subscription resets each consumer that cannot prove it missed
@@ -364,7 +361,7 @@ export class NotificationService {
       // Dropped by a consumer leaving on an earlier reset of this loop (linger 0).
       if (!stream) continue;
       const reset = this.#pendingResets.delete(key);
-      if (reset) this.#emitReset(stream);
+      if (reset) stream.subject.next(resetOf(stream));
       for (const waiter of this.#waiters) {
         if (!waiter.waiting.delete(stream)) continue;
         // Live from `seq` on, with the consumer's newest seq at or past it: anything later reaches it.

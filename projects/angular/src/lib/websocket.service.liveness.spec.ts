@@ -141,6 +141,41 @@ describe('WebSocketService liveness', () => {
     });
   });
 
+  describe('dial', () => {
+    it('gives up a socket stuck before its handshake after the heartbeat timeout, and dials again', () => {
+      const { controller, ws, consume, clock } = setup();
+      consume();
+      const stuck = controller.socket!;
+      // A proxy that accepted the TCP connection and never answers the upgrade.
+      clock.tick(9_999);
+      expect(stuck.closedWith).toBeUndefined();
+      clock.tick(1);
+      expect(stuck.closedWith?.code).toBe(4000);
+      expect(ws.state()).toBe('reconnecting');
+      clock.tick(clock.pending[0]);
+      expect(controller.sockets.length).toBe(2);
+      controller.accept(welcome());
+      expect(ws.state()).toBe('open');
+    });
+
+    it('keeps a dial that opens within the timeout', () => {
+      const { controller, consume, clock } = setup({}, withHeartbeat({ timeout: 3000 }));
+      consume();
+      clock.tick(2_999);
+      const socket = controller.accept(welcome());
+      clock.tick(60_000);
+      expect(socket.closedWith).toBeUndefined();
+      expect(controller.sockets.length).toBe(1);
+    });
+
+    it('waits for the browser to end a slow dial when the heartbeat is disabled', () => {
+      const { controller, consume, clock } = setup({}, withHeartbeat(false));
+      consume();
+      clock.tick(120_000);
+      expect(controller.socket!.closedWith).toBeUndefined();
+    });
+  });
+
   describe('heartbeat', () => {
     it('pings when idle after welcome and reconnects when nothing arrives within heartbeat + timeout', () => {
       const { controller, ws, consume, clock } = setup();

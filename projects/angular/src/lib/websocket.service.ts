@@ -112,7 +112,7 @@ export class WebSocketService {
     // One frame in at a time, so at most one out: the oldest.
     if (this.#queue.push(data) > this.#options.queueSize) {
       this.#queue.shift();
-      this.#report(runtimeError('queue_overflow', null));
+      this.#errorSubject.next(runtimeError('queue_overflow', null));
     }
   }
 
@@ -145,7 +145,7 @@ export class WebSocketService {
   }
 
   #urlFailed(error: unknown): void {
-    this.#report(runtimeError('url_failed', error));
+    this.#errorSubject.next(runtimeError('url_failed', error));
     this.#lost(NO_SOCKET);
   }
 
@@ -154,6 +154,11 @@ export class WebSocketService {
       socketUrl(url, this.#document.baseURI),
       this.#options.protocols,
     ));
+    // A dial is held to the heartbeat's timeout, as a ping is: one stuck before its handshake (a
+    // proxy that accepts and never answers, a SYN lost to a sleeping network) is given up and
+    // retried, instead of leaving the page "reconnecting" for minutes. onopen replaces the timer.
+    const { heartbeat } = this.#options;
+    if (heartbeat) this.#scheduleBeat(heartbeat.timeout);
     socket.onopen = () => {
       this.#openedAt = this.#lastFrameAt = this.#clock.now();
       this.#opened++;
@@ -170,7 +175,7 @@ export class WebSocketService {
     this.#pingAt = 0;
     // The lean check carries the rules but not their sentences (runtimeError words them in dev).
     const result = checkServerFrame(data);
-    if (!result.ok) return this.#report(runtimeError('malformed_frame', data));
+    if (!result.ok) return this.#errorSubject.next(runtimeError('malformed_frame', data));
     const frame = result.frame;
     if (!this.#session) {
       // A notification before any welcome: a plain broadcast server, which sends none.
@@ -205,17 +210,19 @@ export class WebSocketService {
    */
   #beat(): void {
     const now = this.#clock.now();
-    // Only scheduled with a heartbeat configured (#handshake).
+    // Only scheduled with a heartbeat configured (#open, #handshake).
     const { timeout } = this.#options.heartbeat as Required<HeartbeatOptions>;
     // Due: the unanswered ping's deadline, or else the end of the idle time allowed.
     const left =
       (this.#pingAt ? this.#pingAt + timeout : this.#lastFrameAt + this.#heartbeat) - now;
     if (left > 0) return this.#scheduleBeat(left);
-    if (this.#pingAt) {
-      const socket = this.#socket;
-      this.#lost(ClientCloseCode.HeartbeatTimeout);
-      // The code says it all (4000, docs/protocol.md): no reason needed.
-      return socket!.close(ClientCloseCode.HeartbeatTimeout);
+    // A dial has no session: its one beat falls due when it fires (no heartbeat yet, so `left` ≤ 0).
+    if (this.#pingAt || !this.#session) {
+      // The code says it all (4000, docs/protocol.md): no reason needed. Closing a socket still
+      // connecting fails its handshake, as the standard says. Its close event comes later, and
+      // #lost has detached from it by then.
+      this.#socket!.close(ClientCloseCode.HeartbeatTimeout);
+      return this.#lost(ClientCloseCode.HeartbeatTimeout);
     }
     this.#pingAt = now;
     this.#socket!.send(encodeFrame({ type: 'ping' }));
@@ -238,14 +245,14 @@ export class WebSocketService {
     const openFor = this.#openedAt ? this.#clock.now() - this.#openedAt : undefined;
     this.#detach();
     if (code === ClientCloseCode.Unauthenticated)
-      this.#report(runtimeError('unauthenticated', null));
+      this.#errorSubject.next(runtimeError('unauthenticated', null));
     const visible = this.#document.visibilityState === 'visible';
     const next = this.#policy.lost(code, reason, openFor, visible);
     if (next.retry) {
       this.#state.set('reconnecting');
       return this.#schedule(() => this.#connect(), next.delay);
     }
-    this.#report(
+    this.#errorSubject.next(
       runtimeError(
         next.reason,
         next.reason === 'forbidden' ? null : this.#options.reconnect.maxAttempts,
@@ -273,9 +280,5 @@ export class WebSocketService {
     this.#detach();
     socket?.close(ClientCloseCode.Normal);
     this.#state.set(state);
-  }
-
-  #report(error: NotificationsError): void {
-    this.#errorSubject.next(error);
   }
 }
