@@ -165,7 +165,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const ready = Promise.all([
     listening,
     // The tail is the only way in: the hub starts at the log's head and fans out what it reads.
-    log?.tail(hub).then((head) => hub.start(head)),
+    hub.follower?.start(),
     ...opts.sources.map((s) =>
       s.start(sink).catch((e) => {
         throw e instanceof ChangefeedError

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { CLOSE_GRACE_MS, SSE_MAX_HEARTBEAT_MS } from '../constants.js';
 import type { HubContext } from '../core/context.js';
-import type { Entry, Subscriber } from '../core/hub.js';
+import type { Entry } from '../core/entry.js';
+import type { Subscriber } from '../core/hub.js';
 import { overBudget } from '../core/outgoing-budget.js';
 import type { Subscriptions } from '../core/subscriptions.js';
 

@@ -20,7 +20,9 @@ import {
 import { toError } from '../errors.js';
 import { authorizeCollections, type Verdicts } from '../core/authorization.js';
 import type { HubContext } from '../core/context.js';
-import type { Entry, LogRange, Subscriber } from '../core/hub.js';
+import type { Entry } from '../core/entry.js';
+import type { Subscriber } from '../core/hub.js';
+import type { LogRange } from '../core/log-follower.js';
 import { overBudget } from '../core/outgoing-budget.js';
 import { RateLimiter } from '../core/rate-limiter.js';
 import { Subscriptions } from '../core/subscriptions.js';
