@@ -1,4 +1,4 @@
-import { CloseCode, goingAwayReason, type Notification } from '@changefeed/protocol';
+import type { Notification } from '@changefeed/protocol';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -188,15 +188,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
     // Everything notified here is in the log before clients leave: they resume on another
     // instance from the log, with no reset. Bounded by the log's closeTimeout.
     await log?.close();
-    // The reason names the window clients spread their reconnects over (docs/protocol.md, close
-    // codes): every client at once would be a stampede of handshakes, and of refetches against
-    // the app, since a new epoch resets them all. 2,000 reconnects/s is what one 2-core hub
-    // takes with room to spare (10,000 in about 3 s); never under a second, so a few tabs
-    // return fast; at most what clients accept (99,999 ms: 200,000 connections).
-    const reason = goingAwayReason(websocket.size / 2);
     for (const s of streams) s.close();
     await Promise.all([
-      websocket.closeAll(CloseCode.GoingAway, reason),
+      websocket.closeAll(),
       ...[...streams].map((s) => s.closed),
     ]);
     await Promise.allSettled(opts.sources.map((s) => s.stop()));

@@ -3,6 +3,7 @@
  * notifiers on port 0 and, for kill -9, a notifier in a child process, all on the real Redis and
  * Postgres, with clients on real sockets.
  */
+import { reconnectWindow } from '@changefeed/protocol';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -56,6 +57,20 @@ async function instance(
     onError: (e) => errors.push(e),
   });
   return { ...started, errors };
+}
+
+/** An SSE stream read as it comes (aborted after the spec). */
+function sseText(url: string): { text: string } {
+  const ac = new AbortController();
+  onSpecCleanup(() => ac.abort());
+  const out = { text: '' };
+  void (async () => {
+    const res = await fetch(url, { signal: ac.signal });
+    const reader = res.body!.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read())
+      out.text += Buffer.from(r.value).toString('utf8');
+  })().catch(() => {});
+  return out;
 }
 
 function epochOf(c: TestClient): string {
@@ -272,20 +287,32 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     expect(epochOf(client)).toBe(notifier.epoch);
   });
 
-  it('Redis keys deleted → clients get reset (not silence), then the new epoch flows', async () => {
+  it('Redis keys deleted → WebSocket clients are closed 1001 with a reconnect window and come back to a welcome in the new epoch; SSE streams get a reset with an id in it', async () => {
     const prefix = uniquePrefix();
     const a = await instance(prefix);
     const client = await subscribed(a.url, ['items']);
+    const sse = sseText(`${a.http}/events?collections=items`);
     a.notifier.notify({ collection: 'items', id: 1 });
     await client.waitNotifications(1);
+    await waitFor(() => sse.text.includes('"seq":1'), 'the SSE notification', () => sse.text);
     const before = a.notifier.epoch;
     const admin = await adminClient();
     await admin.del([`{${prefix}}:meta`, `{${prefix}}:log`]);
-    await client.next('reset');
-    expect(a.notifier.epoch).not.toBe(before);
+    // Told `reset` on this connection instead, a client would keep seq 1 of the old epoch and
+    // drop the new epoch's seq 1 as a duplicate: it only learns an epoch from `welcome`.
+    expect(await client.closed).toBe(1001);
+    expect(reconnectWindow(1001, client.closeReason)).toBeGreaterThanOrEqual(1000);
+    expect(client.ofType('reset')).toEqual([]);
+    const after = a.notifier.epoch;
+    expect(after).not.toBe(before);
+    await waitFor(() => sse.text.includes('event: reset'), 'the SSE reset', () => sse.text);
+    expect(sse.text).toContain(`id: ${after}:0\nevent: reset\n`);
+    const again = await subscribed(a.url, ['items']);
+    expect(epochOf(again)).toBe(after);
     a.notifier.notify({ collection: 'items', id: 2 });
-    await client.waitNotifications(2);
-    expect(client.notifications[1]).toEqual(jasmine.objectContaining({ id: 2, seq: 1 }));
+    await again.waitNotifications(1);
+    expect(again.notifications[0]).toEqual(jasmine.objectContaining({ id: 2, seq: 1 }));
+    await waitFor(() => sse.text.includes(`id: ${after}:1\n`), 'seq 1 of the new epoch on SSE', () => sse.text);
   });
 
   it('Redis away then back: what was notified meanwhile arrives with no reset; an append of unknown outcome resets', async () => {

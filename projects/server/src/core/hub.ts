@@ -50,6 +50,7 @@ export class Hub implements FollowedHub {
   private readonly index = new Map<string, Set<Subscriber>>();
   private readonly all = new Set<Subscriber>();
   private readonly touched: Subscriber[] = [];
+  private readonly newEpochListeners: (() => void)[] = [];
   closed = false;
   /** Cluster mode: this turn's notifications, appended to the log at once at the turn's end. */
   private outbox: Notification[] = [];
@@ -169,6 +170,14 @@ export class Hub implements FollowedHub {
     this.log!.append(outbox.map((n) => this.body(n, 'a notification')));
   }
 
+  /**
+   * Cluster mode: `listener` runs when the log starts a new epoch, at that point of the fan-out
+   * (what came before it has been offered, the reset not yet).
+   */
+  onNewEpoch(listener: () => void): void {
+    this.newEpochListeners.push(listener);
+  }
+
   add(sub: Subscriber): void {
     this.all.add(sub);
   }
@@ -256,8 +265,9 @@ export class Hub implements FollowedHub {
     this.expire(now);
     for (const item of queue) {
       if (item.seq === -1) {
-        for (const sub of this.all)
-          sub.offerReset((item as ResetItem).collections, (item as ResetItem).rebase);
+        const { collections, rebase } = item as ResetItem;
+        if (rebase !== undefined) for (const listener of this.newEpochListeners) listener();
+        for (const sub of this.all) sub.offerReset(collections, rebase);
       } else {
         const set = this.index.get((item as Entry).collection);
         if (set) for (const sub of set) sub.offer(item as Entry);

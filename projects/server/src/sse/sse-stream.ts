@@ -155,6 +155,9 @@ export class SseStream implements Subscriber {
     const collections = only ? mine.filter((c) => only.includes(c)) : mine;
     if (collections.length === 0) return;
     if (this.chunk === '') this.ctx.hub.touch(this);
+    // A new epoch: the reset carries an id in it, so an EventSource that reconnects before the
+    // next notification resumes in the new epoch (its Last-Event-ID still named the old one).
+    if (rebase !== undefined) this.chunk += `id: ${this.ctx.hub.epoch}:${rebase}\n`;
     this.chunk += this.resetEvent(collections);
   }
 

@@ -76,6 +76,8 @@ export class SocketSession implements Subscriber, Beating {
   private readonly writer: RawFrameWriter;
   private isClosed = false;
   private closeWaiters: (() => void)[] | undefined;
+  /** The epoch its `welcome` named: the only one the client knows its seqs in. */
+  readonly epoch: string;
 
   constructor(
     private readonly ws: WebSocket,
@@ -99,10 +101,11 @@ export class SocketSession implements Subscriber, Beating {
       this.receive(isBinary ? data : data.toString('utf8')),
     );
     ws.on('pong', () => (this.alive = true));
+    this.epoch = ctx.hub.epoch;
     this.send({
       type: 'welcome',
       protocol: PROTOCOL_VERSION,
-      epoch: ctx.hub.epoch,
+      epoch: this.epoch,
       seq: ctx.hub.head,
       heartbeat: ctx.options.heartbeat,
     });
