@@ -185,9 +185,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
     hub.closed = true;
     // Deliver what was notified before close() first (with a log: append it).
     hub.flush();
-    // Everything notified here is in the log before clients leave: they resume on another
-    // instance from the log, with no reset. Bounded by the log's closeTimeout.
-    await log?.close();
+    if (log) {
+      // Everything notified here is in the log, and everything in the log up to its head has
+      // reached this instance's clients, before they leave: they resume on another instance from
+      // the head, with no reset and nothing to read back. Bounded by the log's closeTimeout.
+      await log.settle();
+      hub.flush();
+    }
     for (const s of streams) s.close();
     await Promise.all([
       websocket.closeAll(),
@@ -204,6 +208,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
       });
     }
     await websocket.detach();
+    // Last: until its clients are gone the tail keeps the hub's head current.
+    await log?.close();
   }
 
   return {

@@ -155,6 +155,30 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     expect(b.notifier.metrics().replayed).toBe(7 - after);
   });
 
+  it('close() hands its clients the log up to its head before 1001: they resume on another instance with nothing missing', async () => {
+    const prefix = uniquePrefix();
+    const proxy = await RedisProxy.start();
+    const a = await instance(prefix, { log: { url: proxy.url } });
+    const b = await instance(prefix);
+    const client = await subscribed(a.url, ['items']);
+    // A's tail reads 300 ms behind its appends.
+    proxy.lagTails(300);
+    // Notified just before close(): appended by close(), then read back by A's tail and sent
+    // before the 1001 (before, close() ended the tail as soon as they were appended).
+    for (let i = 1; i <= 50; i++) a.notifier.notify({ collection: 'items', id: i });
+    const closing = a.notifier.close();
+    expect(await client.closed).toBe(1001);
+    expect(client.seqs()).toEqual(oneToN(50));
+    await closing;
+    await waitFor(() => b.notifier.metrics().head === 50, 'B’s tail at 50');
+    const again = await subscribed(b.url, ['items']);
+    again.send({ type: 'resume', epoch: epochOf(client), after: lastSeq(client) });
+    again.send({ type: 'ping' });
+    await again.next('pong');
+    expect(again.ofType('reset')).toEqual([]);
+    expect(b.notifier.metrics().replayed).toBe(0);
+  });
+
   it('a client of A, killed with SIGKILL, resumes on B with no reset and gets what was notified meanwhile', async () => {
     const prefix = uniquePrefix();
     const a = new ChildNotifier({ cluster: { url: REDIS_URL, prefix } });

@@ -30,6 +30,8 @@ export class LogTail {
   private seq = 0;
   /** The XREAD cursor: the id of the last entry read (or the head's id after a probe). */
   private cursor = '0-0';
+  /** settle()'s waits for a position (see reached()). */
+  private waiters: { to: LogPosition; done: () => void }[] = [];
 
   constructor(
     private readonly link: TailLink,
@@ -59,6 +61,26 @@ export class LogTail {
     return { epoch: this.epoch, seq: this.seq };
   }
 
+  /**
+   * Resolves once the handler has been given the log up to `to`, or the tail is in another epoch
+   * (nothing of `to`'s epoch is left to hand over). Never rejects; the caller bounds the wait.
+   */
+  reached(to: LogPosition): Promise<void> {
+    return new Promise((done) => {
+      this.waiters.push({ to, done });
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    if (this.waiters.length === 0) return;
+    this.waiters = this.waiters.filter(({ to, done }) => {
+      const reached = this.epoch !== to.epoch || this.seq >= to.seq;
+      if (reached) done();
+      return !reached;
+    });
+  }
+
   private async loop(): Promise<void> {
     const [, logKey] = this.link.keys;
     let failures = 0;
@@ -82,6 +104,7 @@ export class LogTail {
         ]);
         if (reply === null) await this.probe(true);
         else this.deliver(reply[0][1]);
+        this.wake();
         failures = 0;
       } catch (e) {
         if (this.link.isClosed()) return;
