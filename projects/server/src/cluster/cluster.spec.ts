@@ -244,6 +244,40 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     expect(before.seqs()).toEqual([]);
   });
 
+  /** B (through `proxy`, buffering 1 entry) with seqs 1..4 appended by A, and a client on B whose resume from 1 must read the log. */
+  async function resumeNeedingARead() {
+    const prefix = uniquePrefix();
+    const proxy = await RedisProxy.start();
+    const a = await instance(prefix);
+    const b = await instance(prefix, { retention: { count: 1 }, log: { url: proxy.url } });
+    for (let i = 1; i <= 4; i++) a.notifier.notify({ collection: 'items', id: i });
+    await waitFor(() => b.notifier.metrics().head === 4, 'B’s tail at 4');
+    const client = await subscribed(b.url, ['items']);
+    await proxy.down();
+    await waitFor(() => b.notifier.metrics().log!.connected === false, 'B to see Redis gone');
+    return { a, b, proxy, client, epoch: a.notifier.epoch };
+  }
+
+  it('a resume whose log read finds Redis away is retried: Redis back within the retries → replay, no reset', async () => {
+    const { proxy, client, epoch } = await resumeNeedingARead();
+    client.send({ type: 'resume', epoch, after: 1 });
+    setTimeout(() => void proxy.up(), 100);
+    await client.waitNotifications(3);
+    expect(client.seqs()).toEqual([2, 3, 4]);
+    expect(client.ofType('reset')).toEqual([]);
+  });
+
+  it('a resume whose log read keeps finding Redis away gets reset after 4 retries over 1.75–3.5 s', async () => {
+    const { client, epoch } = await resumeNeedingARead();
+    const sent = Date.now();
+    client.send({ type: 'resume', epoch, after: 1 });
+    await waitFor(() => client.ofType('reset').length > 0, 'the reset', () => client.frames, 6_000);
+    const waited = Date.now() - sent;
+    expect(waited).toBeGreaterThanOrEqual(1_750);
+    expect(waited).toBeLessThan(4_500); // 3.5 s of waits, and five reads refused at once
+    expect(client.seqs()).toEqual([]);
+  });
+
   it('a resume carrying a seq ahead of this instance’s tail waits for the tail instead of resetting', async () => {
     const prefix = uniquePrefix();
     const b = await instance(prefix);

@@ -225,8 +225,8 @@ export class Hub implements FollowedHub {
   }
 
   /** Cluster mode: (after, head] of `epoch` from the log, or undefined when it cannot be proven whole. */
-  readRange(epoch: string, after: number): Promise<LogRange | undefined> {
-    return this.follower!.readRange(epoch, after);
+  readRange(epoch: string, after: number, gone?: () => boolean): Promise<LogRange | undefined> {
+    return this.follower!.readRange(epoch, after, gone);
   }
 
   /** Buffered entries with seq > after, oldest first. */

@@ -1,5 +1,7 @@
 import type { Notification } from '@changefeed/protocol';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LOG_WARM_BATCH } from '../cluster/cluster-constants.js';
+import { RESUME_READ_RETRY_MS } from '../constants.js';
 import type {
   LogEntry,
   LogGap,
@@ -113,11 +115,24 @@ export class LogFollower implements TailHandler {
     hub.enqueue({ seq: -1, collections: undefined, rebase: newEpoch ? to.seq : undefined });
   }
 
-  /** (after, head] of `epoch` from the log, or undefined when it cannot be proven whole. */
-  async readRange(epoch: string, after: number): Promise<LogRange | undefined> {
-    const r = await this.log.readRange(epoch, after);
-    if (!r.ok || epoch !== this.hub.epoch) return undefined;
-    return { head: r.head, entries: r.entries.map((le) => this.entryOf(le)) };
+  /**
+   * (after, head] of `epoch` from the log, or undefined when it cannot be proven whole. A read
+   * Redis could not answer is retried (RESUME_READ_RETRY_MS) unless `gone()` says the client left.
+   */
+  async readRange(
+    epoch: string,
+    after: number,
+    gone: () => boolean = () => false,
+  ): Promise<LogRange | undefined> {
+    for (let retry = 0; ; retry++) {
+      const r = await this.log.readRange(epoch, after);
+      if (epoch !== this.hub.epoch) return undefined;
+      if (r.ok) return { head: r.head, entries: r.entries.map((le) => this.entryOf(le)) };
+      if (r.reason !== 'unavailable' || retry === RESUME_READ_RETRY_MS.length) return undefined;
+      const ms = RESUME_READ_RETRY_MS[retry];
+      await sleep(ms / 2 + (Math.random() * ms) / 2, undefined, { ref: false });
+      if (gone()) return undefined;
+    }
   }
 
   /** A log entry as the hub's Entry: the seq spliced into the appended text, as `Hub.json()` does. */

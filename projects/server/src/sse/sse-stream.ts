@@ -79,7 +79,7 @@ export class SseStream implements Subscriber {
         return void this.replay([], after!, '');
       case 'read':
         this.held = [];
-        return hub.readRange(epoch, after!).then((range) => {
+        return hub.readRange(epoch, after!, () => this.closing).then((range) => {
           const held = this.held!;
           this.held = undefined;
           if (range) this.replay(range.entries, range.head, '');

@@ -340,11 +340,13 @@ export class SocketSession implements Subscriber, Beating {
         this.cursor = frame.after;
         return undefined;
       case 'read':
-        return hub.readRange(frame.epoch, frame.after).then((range: LogRange | undefined) => {
-          if (this.closing) return;
-          if (range) this.replay(range.entries, range.head);
-          else this.sendReset(undefined);
-        });
+        return hub
+          .readRange(frame.epoch, frame.after, () => this.closing)
+          .then((range: LogRange | undefined) => {
+            if (this.closing) return;
+            if (range) this.replay(range.entries, range.head);
+            else this.sendReset(undefined);
+          });
       case 'reset':
         return void this.sendReset(undefined);
     }
