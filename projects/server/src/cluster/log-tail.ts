@@ -4,6 +4,9 @@ import { LogError, LogErrorCode } from './log-error.js';
 import { APPEND, PROBE, runScript, type CommandSender } from './log-scripts.js';
 import type { GapReason, LogEntry, LogPosition, TailHandler } from './shared-log.js';
 
+/** An XREAD reply for one stream: null when BLOCK timed out. */
+type ReadReply = [string, StreamRow[]][] | null;
+
 /** What the tail needs of its dedicated connection and of the log around it. */
 export interface TailLink extends CommandSender {
   isReady(): boolean;
@@ -82,31 +85,34 @@ export class LogTail {
   }
 
   private async loop(): Promise<void> {
-    const [, logKey] = this.link.keys;
     let failures = 0;
+    /** The read already sent for the next batch, if any. */
+    let next: Promise<ReadReply> | undefined;
     while (!this.link.isClosed()) {
       try {
         if (!this.link.isReady()) {
+          next = undefined;
           await this.link.whenReady();
           // Redis may have restarted empty while we were away: look before blocking.
           if (!this.link.isClosed()) await this.probe(true);
           continue;
         }
-        const reply = await this.link.sendCommand<[string, StreamRow[]][] | null>([
-          'XREAD',
-          'COUNT',
-          String(LOG_READ_COUNT),
-          'BLOCK',
-          String(this.link.blockMs),
-          'STREAMS',
-          logKey,
-          this.cursor,
-        ]);
-        if (reply === null) await this.probe(true);
-        else this.deliver(reply[0][1]);
+        const reply = await (next ?? this.read());
+        next = undefined;
+        const rows = reply?.[0][1] ?? [];
+        if (rows.length === 0) await this.probe(true);
+        else {
+          // The next read goes out before this batch is handed over: the handler schedules its
+          // fan-out with setImmediate, and node-redis its writes too, so a read sent after it
+          // would wait behind the fan-out of the whole batch.
+          this.cursor = rows[rows.length - 1][0];
+          next = this.read();
+          this.deliver(rows);
+        }
         this.wake();
         failures = 0;
       } catch (e) {
+        next = undefined;
         if (this.link.isClosed()) return;
         // Connection errors are reported by the connection; a reply error (WRONGTYPE: someone
         // overwrote the key) is reported here, and retried with backoff either way.
@@ -123,10 +129,25 @@ export class LogTail {
     }
   }
 
+  /** XREAD BLOCK from the cursor. Its rejection is handled where it is awaited, or nowhere (closed). */
+  private read(): Promise<ReadReply> {
+    const reply = this.link.sendCommand<ReadReply>([
+      'XREAD',
+      'COUNT',
+      String(LOG_READ_COUNT),
+      'BLOCK',
+      String(this.link.blockMs),
+      'STREAMS',
+      this.link.keys[1],
+      this.cursor,
+    ]);
+    reply.catch(() => {});
+    return reply;
+  }
+
   private deliver(rows: StreamRow[]): void {
     let batch: LogEntry[] = [];
     for (const row of rows) {
-      this.cursor = row[0];
       const entry = parseRow(row);
       if (entry === undefined) {
         this.link.report(
