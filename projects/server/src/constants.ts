@@ -26,6 +26,13 @@ export const SSE_MAX_HEARTBEAT_MS = 25_000;
 export const DEFAULT_SSE_MAX_AGE_MS = 300_000;
 /** `retry:` sent to EventSource clients, ms. */
 export const SSE_RETRY_MS = 2_000;
+/**
+ * Cluster mode: a resume whose log read finds Redis unavailable (a timeout, a blip, a restart) is
+ * retried after each of these waits, ms, each jittered down to as little as half (1.75–3.5 s in
+ * all), before the client gets `reset`: a brief outage must not send every client that resumed
+ * during it to refetch. Its live notifications are held meanwhile (bounded by `retention.count`).
+ */
+export const RESUME_READ_RETRY_MS = [250, 500, 1_000, 1_750] as const;
 /** After a server-initiated close, a peer that does not finish the handshake is terminated after this long. */
 export const CLOSE_GRACE_MS = 5_000;
 /** Distinct collections one connection may subscribe to (`too_many` above). */

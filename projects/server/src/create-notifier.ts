@@ -1,4 +1,4 @@
-import { CloseCode, goingAwayReason, type Notification } from '@changefeed/protocol';
+import type { Notification } from '@changefeed/protocol';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -165,7 +165,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const ready = Promise.all([
     listening,
     // The tail is the only way in: the hub starts at the log's head and fans out what it reads.
-    log?.tail(hub).then((head) => hub.start(head)),
+    hub.follower?.start(),
     ...opts.sources.map((s) =>
       s.start(sink).catch((e) => {
         throw e instanceof ChangefeedError
@@ -185,18 +185,16 @@ export function createNotifier(options: NotifierOptions): Notifier {
     hub.closed = true;
     // Deliver what was notified before close() first (with a log: append it).
     hub.flush();
-    // Everything notified here is in the log before clients leave: they resume on another
-    // instance from the log, with no reset. Bounded by the log's closeTimeout.
-    await log?.close();
-    // The reason names the window clients spread their reconnects over (docs/protocol.md, close
-    // codes): every client at once would be a stampede of handshakes, and of refetches against
-    // the app, since a new epoch resets them all. 2,000 reconnects/s is what one 2-core hub
-    // takes with room to spare (10,000 in about 3 s); never under a second, so a few tabs
-    // return fast; at most what clients accept (99,999 ms: 200,000 connections).
-    const reason = goingAwayReason(websocket.size / 2);
+    if (log) {
+      // Everything notified here is in the log, and everything in the log up to its head has
+      // reached this instance's clients, before they leave: they resume on another instance from
+      // the head, with no reset and nothing to read back. Bounded by the log's closeTimeout.
+      await log.settle();
+      hub.flush();
+    }
     for (const s of streams) s.close();
     await Promise.all([
-      websocket.closeAll(CloseCode.GoingAway, reason),
+      websocket.closeAll(),
       ...[...streams].map((s) => s.closed),
     ]);
     await Promise.allSettled(opts.sources.map((s) => s.stop()));
@@ -210,6 +208,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
       });
     }
     await websocket.detach();
+    // Last: until its clients are gone the tail keeps the hub's head current.
+    await log?.close();
   }
 
   return {

@@ -3,6 +3,7 @@
  * notifiers on port 0 and, for kill -9, a notifier in a child process, all on the real Redis and
  * Postgres, with clients on real sockets.
  */
+import { reconnectWindow } from '@changefeed/protocol';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -56,6 +57,20 @@ async function instance(
     onError: (e) => errors.push(e),
   });
   return { ...started, errors };
+}
+
+/** An SSE stream read as it comes (aborted after the spec). */
+function sseText(url: string): { text: string } {
+  const ac = new AbortController();
+  onSpecCleanup(() => ac.abort());
+  const out = { text: '' };
+  void (async () => {
+    const res = await fetch(url, { signal: ac.signal });
+    const reader = res.body!.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read())
+      out.text += Buffer.from(r.value).toString('utf8');
+  })().catch(() => {});
+  return out;
 }
 
 function epochOf(c: TestClient): string {
@@ -140,6 +155,30 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     expect(b.notifier.metrics().replayed).toBe(7 - after);
   });
 
+  it('close() hands its clients the log up to its head before 1001: they resume on another instance with nothing missing', async () => {
+    const prefix = uniquePrefix();
+    const proxy = await RedisProxy.start();
+    const a = await instance(prefix, { log: { url: proxy.url } });
+    const b = await instance(prefix);
+    const client = await subscribed(a.url, ['items']);
+    // A's tail reads 300 ms behind its appends.
+    proxy.lagTails(300);
+    // Notified just before close(): appended by close(), then read back by A's tail and sent
+    // before the 1001 (before, close() ended the tail as soon as they were appended).
+    for (let i = 1; i <= 50; i++) a.notifier.notify({ collection: 'items', id: i });
+    const closing = a.notifier.close();
+    expect(await client.closed).toBe(1001);
+    expect(client.seqs()).toEqual(oneToN(50));
+    await closing;
+    await waitFor(() => b.notifier.metrics().head === 50, 'B’s tail at 50');
+    const again = await subscribed(b.url, ['items']);
+    again.send({ type: 'resume', epoch: epochOf(client), after: lastSeq(client) });
+    again.send({ type: 'ping' });
+    await again.next('pong');
+    expect(again.ofType('reset')).toEqual([]);
+    expect(b.notifier.metrics().replayed).toBe(0);
+  });
+
   it('a client of A, killed with SIGKILL, resumes on B with no reset and gets what was notified meanwhile', async () => {
     const prefix = uniquePrefix();
     const a = new ChildNotifier({ cluster: { url: REDIS_URL, prefix } });
@@ -203,6 +242,40 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     before.send({ type: 'resume', epoch: epochOf(onA), after: 1 });
     await before.next('reset');
     expect(before.seqs()).toEqual([]);
+  });
+
+  /** B (through `proxy`, buffering 1 entry) with seqs 1..4 appended by A, and a client on B whose resume from 1 must read the log. */
+  async function resumeNeedingARead() {
+    const prefix = uniquePrefix();
+    const proxy = await RedisProxy.start();
+    const a = await instance(prefix);
+    const b = await instance(prefix, { retention: { count: 1 }, log: { url: proxy.url } });
+    for (let i = 1; i <= 4; i++) a.notifier.notify({ collection: 'items', id: i });
+    await waitFor(() => b.notifier.metrics().head === 4, 'B’s tail at 4');
+    const client = await subscribed(b.url, ['items']);
+    await proxy.down();
+    await waitFor(() => b.notifier.metrics().log!.connected === false, 'B to see Redis gone');
+    return { a, b, proxy, client, epoch: a.notifier.epoch };
+  }
+
+  it('a resume whose log read finds Redis away is retried: Redis back within the retries → replay, no reset', async () => {
+    const { proxy, client, epoch } = await resumeNeedingARead();
+    client.send({ type: 'resume', epoch, after: 1 });
+    setTimeout(() => void proxy.up(), 100);
+    await client.waitNotifications(3);
+    expect(client.seqs()).toEqual([2, 3, 4]);
+    expect(client.ofType('reset')).toEqual([]);
+  });
+
+  it('a resume whose log read keeps finding Redis away gets reset after 4 retries over 1.75–3.5 s', async () => {
+    const { client, epoch } = await resumeNeedingARead();
+    const sent = Date.now();
+    client.send({ type: 'resume', epoch, after: 1 });
+    await waitFor(() => client.ofType('reset').length > 0, 'the reset', () => client.frames, 6_000);
+    const waited = Date.now() - sent;
+    expect(waited).toBeGreaterThanOrEqual(1_750);
+    expect(waited).toBeLessThan(4_500); // 3.5 s of waits, and five reads refused at once
+    expect(client.seqs()).toEqual([]);
   });
 
   it('a resume carrying a seq ahead of this instance’s tail waits for the tail instead of resetting', async () => {
@@ -272,20 +345,32 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     expect(epochOf(client)).toBe(notifier.epoch);
   });
 
-  it('Redis keys deleted → clients get reset (not silence), then the new epoch flows', async () => {
+  it('Redis keys deleted → WebSocket clients are closed 1001 with a reconnect window and come back to a welcome in the new epoch; SSE streams get a reset with an id in it', async () => {
     const prefix = uniquePrefix();
     const a = await instance(prefix);
     const client = await subscribed(a.url, ['items']);
+    const sse = sseText(`${a.http}/events?collections=items`);
     a.notifier.notify({ collection: 'items', id: 1 });
     await client.waitNotifications(1);
+    await waitFor(() => sse.text.includes('"seq":1'), 'the SSE notification', () => sse.text);
     const before = a.notifier.epoch;
     const admin = await adminClient();
     await admin.del([`{${prefix}}:meta`, `{${prefix}}:log`]);
-    await client.next('reset');
-    expect(a.notifier.epoch).not.toBe(before);
+    // Told `reset` on this connection instead, a client would keep seq 1 of the old epoch and
+    // drop the new epoch's seq 1 as a duplicate: it only learns an epoch from `welcome`.
+    expect(await client.closed).toBe(1001);
+    expect(reconnectWindow(1001, client.closeReason)).toBeGreaterThanOrEqual(1000);
+    expect(client.ofType('reset')).toEqual([]);
+    const after = a.notifier.epoch;
+    expect(after).not.toBe(before);
+    await waitFor(() => sse.text.includes('event: reset'), 'the SSE reset', () => sse.text);
+    expect(sse.text).toContain(`id: ${after}:0\nevent: reset\n`);
+    const again = await subscribed(a.url, ['items']);
+    expect(epochOf(again)).toBe(after);
     a.notifier.notify({ collection: 'items', id: 2 });
-    await client.waitNotifications(2);
-    expect(client.notifications[1]).toEqual(jasmine.objectContaining({ id: 2, seq: 1 }));
+    await again.waitNotifications(1);
+    expect(again.notifications[0]).toEqual(jasmine.objectContaining({ id: 2, seq: 1 }));
+    await waitFor(() => sse.text.includes(`id: ${after}:1\n`), 'seq 1 of the new epoch on SSE', () => sse.text);
   });
 
   it('Redis away then back: what was notified meanwhile arrives with no reset; an append of unknown outcome resets', async () => {

@@ -4,6 +4,9 @@ import { LogError, LogErrorCode } from './log-error.js';
 import { APPEND, PROBE, runScript, type CommandSender } from './log-scripts.js';
 import type { GapReason, LogEntry, LogPosition, TailHandler } from './shared-log.js';
 
+/** An XREAD reply for one stream: null when BLOCK timed out. */
+type ReadReply = [string, StreamRow[]][] | null;
+
 /** What the tail needs of its dedicated connection and of the log around it. */
 export interface TailLink extends CommandSender {
   isReady(): boolean;
@@ -30,6 +33,8 @@ export class LogTail {
   private seq = 0;
   /** The XREAD cursor: the id of the last entry read (or the head's id after a probe). */
   private cursor = '0-0';
+  /** settle()'s waits for a position (see reached()). */
+  private waiters: { to: LogPosition; done: () => void }[] = [];
 
   constructor(
     private readonly link: TailLink,
@@ -59,31 +64,55 @@ export class LogTail {
     return { epoch: this.epoch, seq: this.seq };
   }
 
+  /**
+   * Resolves once the handler has been given the log up to `to`, or the tail is in another epoch
+   * (nothing of `to`'s epoch is left to hand over). Never rejects; the caller bounds the wait.
+   */
+  reached(to: LogPosition): Promise<void> {
+    return new Promise((done) => {
+      this.waiters.push({ to, done });
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    if (this.waiters.length === 0) return;
+    this.waiters = this.waiters.filter(({ to, done }) => {
+      const reached = this.epoch !== to.epoch || this.seq >= to.seq;
+      if (reached) done();
+      return !reached;
+    });
+  }
+
   private async loop(): Promise<void> {
-    const [, logKey] = this.link.keys;
     let failures = 0;
+    /** The read already sent for the next batch, if any. */
+    let next: Promise<ReadReply> | undefined;
     while (!this.link.isClosed()) {
       try {
         if (!this.link.isReady()) {
+          next = undefined;
           await this.link.whenReady();
           // Redis may have restarted empty while we were away: look before blocking.
           if (!this.link.isClosed()) await this.probe(true);
           continue;
         }
-        const reply = await this.link.sendCommand<[string, StreamRow[]][] | null>([
-          'XREAD',
-          'COUNT',
-          String(LOG_READ_COUNT),
-          'BLOCK',
-          String(this.link.blockMs),
-          'STREAMS',
-          logKey,
-          this.cursor,
-        ]);
-        if (reply === null) await this.probe(true);
-        else this.deliver(reply[0][1]);
+        const reply = await (next ?? this.read());
+        next = undefined;
+        const rows = reply?.[0][1] ?? [];
+        if (rows.length === 0) await this.probe(true);
+        else {
+          // The next read goes out before this batch is handed over: the handler schedules its
+          // fan-out with setImmediate, and node-redis its writes too, so a read sent after it
+          // would wait behind the fan-out of the whole batch.
+          this.cursor = rows[rows.length - 1][0];
+          next = this.read();
+          this.deliver(rows);
+        }
+        this.wake();
         failures = 0;
       } catch (e) {
+        next = undefined;
         if (this.link.isClosed()) return;
         // Connection errors are reported by the connection; a reply error (WRONGTYPE: someone
         // overwrote the key) is reported here, and retried with backoff either way.
@@ -100,10 +129,25 @@ export class LogTail {
     }
   }
 
+  /** XREAD BLOCK from the cursor. Its rejection is handled where it is awaited, or nowhere (closed). */
+  private read(): Promise<ReadReply> {
+    const reply = this.link.sendCommand<ReadReply>([
+      'XREAD',
+      'COUNT',
+      String(LOG_READ_COUNT),
+      'BLOCK',
+      String(this.link.blockMs),
+      'STREAMS',
+      this.link.keys[1],
+      this.cursor,
+    ]);
+    reply.catch(() => {});
+    return reply;
+  }
+
   private deliver(rows: StreamRow[]): void {
     let batch: LogEntry[] = [];
     for (const row of rows) {
-      this.cursor = row[0];
       const entry = parseRow(row);
       if (entry === undefined) {
         this.link.report(

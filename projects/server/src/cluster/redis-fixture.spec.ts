@@ -115,12 +115,14 @@ export async function waitFor(
 /**
  * A TCP proxy to Redis on 127.0.0.1:<port>, to cut a log off without touching the shared Redis:
  * `down()` stops listening and drops every connection, `up()` listens again on the same port,
- * `stall()` keeps forwarding requests but swallows Redis' replies (an append that ran, unanswered).
+ * `stall()` keeps forwarding requests but swallows Redis' replies (an append that ran, unanswered),
+ * `lagTails(ms)` delays Redis' replies to tailing connections (a tail behind the appends).
  */
 export class RedisProxy {
   private server = net.createServer((s) => this.pipe(s));
   private readonly sockets = new Set<net.Socket>();
   private stalled = false;
+  private tailLag = 0;
   port = 0;
 
   static async start(): Promise<RedisProxy> {
@@ -156,6 +158,11 @@ export class RedisProxy {
     this.stalled = true;
   }
 
+  /** Replies to connections that have sent an XREAD arrive `ms` late, in order. */
+  lagTails(ms: number): void {
+    this.tailLag = ms;
+  }
+
   private pipe(client: net.Socket): void {
     const { port, hostname } = new URL(REDIS_URL);
     const upstream = net.connect(Number(port || 6379), hostname);
@@ -168,8 +175,16 @@ export class RedisProxy {
         this.sockets.delete(s);
       });
     }
-    client.on('data', (d) => upstream.write(d));
-    upstream.on('data', (d) => this.stalled || client.write(d));
+    let tails = false;
+    client.on('data', (d: Buffer) => {
+      tails ||= d.includes('XREAD');
+      upstream.write(d);
+    });
+    upstream.on('data', (d) => {
+      if (this.stalled) return;
+      if (tails && this.tailLag > 0) setTimeout(() => client.write(d), this.tailLag);
+      else client.write(d);
+    });
   }
 }
 

@@ -339,6 +339,40 @@ describe('redisLog (real Redis)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('sends the next read before the handler’s fan-out of the batch it just got runs', async () => {
+    const prefix = uniquePrefix();
+    // MONITOR stamps each command with the time Redis received it, whatever this process was doing.
+    const monitor = await adminClient();
+    const xreads: { at: number; cursor: string }[] = [];
+    await monitor.monitor((line: string) => {
+      const m = /^(\d+\.\d+) .*"XREAD".*"\{(.+)\}:log" "([^"]+)"$/.exec(line);
+      if (m && m[2] === prefix) xreads.push({ at: Number(m[1]) * 1000, cursor: m[3] });
+    });
+    const { log } = openLog(prefix, { blockMs: 5_000 });
+    let fanOut: { from: number; to: number } | undefined;
+    await log.tail({
+      // As the hub does: entries() queues, the fan-out runs in a setImmediate (here a slow one).
+      entries: () =>
+        setImmediate(() => {
+          const from = Date.now();
+          while (Date.now() - from < 300);
+          fanOut = { from, to: Date.now() };
+        }),
+      gap: () => {},
+    });
+    const { log: appender } = openLog(prefix);
+    appender.append(['{"collection":"items"}']);
+    await waitFor(() => fanOut !== undefined, 'the fan-out');
+    await waitFor(
+      () => xreads.some((x) => x.cursor.endsWith('-1')),
+      'the read after seq 1',
+      () => xreads,
+    );
+    const next = xreads.find((x) => x.cursor.endsWith('-1'))!;
+    // Received by Redis before the 300 ms fan-out ended (it was sent before it began).
+    expect(next.at).toBeLessThan(fanOut!.to - 150);
+  });
+
   it('tails once per log object', async () => {
     const { log } = openLog(uniquePrefix());
     await log.tail(new Recorder());

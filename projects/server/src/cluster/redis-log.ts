@@ -257,6 +257,32 @@ export function redisLog(options: RedisLogOptions): SharedLog {
   }
 
   let tailStarted = false;
+  let tailer: LogTail | undefined;
+
+  /** Resolves with `p`, or after `ms` (undefined), whichever comes first. */
+  async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([p, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function settle(): Promise<void> {
+    const until = Date.now() + closeTimeout;
+    await within(queue.idle(), closeTimeout);
+    if (closed || tailer === undefined || cmdClient?.isReady !== true) return;
+    let meta: (string | null)[];
+    try {
+      meta = await cmdClient.sendCommand<(string | null)[]>(['HMGET', keys[0], 'epoch', 'seq']);
+    } catch {
+      return; // Redis away: its clients resume elsewhere from the log, as after a crash.
+    }
+    const [epoch, seq] = meta;
+    if (epoch === null || seq === null) return;
+    await within(tailer.reached({ epoch, seq: Number(seq) }), until - Date.now());
+  }
 
   return {
     append: (batch) => queue.push('d', batch),
@@ -266,7 +292,7 @@ export function redisLog(options: RedisLogOptions): SharedLog {
         throw new LogError(LogErrorCode.InvalidOption, 'tail() may be called once per log');
       tailStarted = true;
       const { tail } = await connecting;
-      const t = new LogTail(
+      tailer = new LogTail(
         {
           sendCommand: (args) => tail.sendCommand(args),
           isReady: () => tail.isReady,
@@ -281,10 +307,11 @@ export function redisLog(options: RedisLogOptions): SharedLog {
         },
         handler,
       );
-      return t.start();
+      return tailer.start();
     },
     readRange,
     flush: () => queue.idle(),
+    settle,
     stats: () => ({
       appended: queue.appended,
       dropped: queue.dropped,

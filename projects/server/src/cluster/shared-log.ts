@@ -99,6 +99,13 @@ export interface SharedLog {
   readRange(epoch: string, after: number, limit?: number): Promise<RangeResult>;
   /** Resolves once everything queued so far is appended or given up (covered by a marker). */
   flush(): Promise<void>;
+  /**
+   * For a graceful close: resolves once everything queued so far is appended and the tail has
+   * handed over the log up to its head at that point, both within `closeTimeout` (past it, or
+   * with Redis away, it resolves anyway). Clients told to leave after it have seen the head, so
+   * their resumes elsewhere find nothing missing.
+   */
+  settle(): Promise<void>;
   stats(): LogStats;
   /** Flushes (bounded by `closeTimeout`), stops the tail and closes both connections. Idempotent. */
   close(): Promise<void>;

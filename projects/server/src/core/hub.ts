@@ -1,42 +1,11 @@
 import { encodeFrame, type Notification } from '@changefeed/protocol';
-import type {
-  LogEntry,
-  LogGap,
-  LogPosition,
-  SharedLog,
-  TailHandler,
-} from '../cluster/shared-log.js';
-import { LOG_WARM_BATCH } from '../cluster/cluster-constants.js';
+import type { SharedLog } from '../cluster/shared-log.js';
 import { ChangefeedError, ChangefeedTypeError, ErrorCode } from '../errors.js';
+import { withSeq, type Entry, type ResetItem } from './entry.js';
+import { LogFollower, type FollowedHub, type LogRange } from './log-follower.js';
 import type { Counters } from './metrics.js';
 import { RingBuffer } from './ring-buffer.js';
 import { idKey, validateNotification } from './validate-notification.js';
-
-/** One numbered notification, serialised once for every subscriber and the replay buffer. */
-export interface Entry {
-  seq: number;
-  collection: string;
-  /** String form of the row id, or undefined for a whole-collection notification. */
-  id: string | undefined;
-  /** The wire text, made once at fan-out (or at an earlier replay) by `Hub.json()`. */
-  json: string | undefined;
-  /** The caller's object until it is serialised. */
-  n: Notification | undefined;
-  /**
-   * A transport's cached wire form of `json` (the WebSocket transport keeps its frame here, made
-   * on first delivery and written to every socket); the hub never reads it.
-   */
-  frame: Buffer | undefined;
-  /** When it was fanned out (ms since epoch); 0 until then. */
-  at: number;
-}
-
-interface ResetItem {
-  seq: -1;
-  collections: string[] | undefined;
-  /** Set when seqs start again (a new epoch): subscribers' cursors move here. */
-  rebase: number | undefined;
-}
 
 /** How a resume from `after` can be answered (see {@link Hub.resumePlan}). */
 export type ResumePlan =
@@ -47,12 +16,6 @@ export type ResumePlan =
   /** The client comes from an instance whose tail is ahead of this one: what follows `after` arrives live. */
   | 'ahead'
   | 'reset';
-
-/** A range read from the shared log for a resume. */
-export interface LogRange {
-  head: number;
-  entries: Entry[];
-}
 
 /** A connection as the hub sees it (a WebSocket session or an SSE stream). */
 export interface Subscriber {
@@ -76,24 +39,28 @@ export interface Subscriber {
  * instance's notifications too) comes from the log's tail, so every instance sees one order, one
  * epoch and one seq space. The ring is then a local cache of the log's tail.
  */
-export class Hub implements TailHandler {
+export class Hub implements FollowedHub {
   head = 0;
-  private readonly ring: RingBuffer<Entry>;
+  /** The replay buffer (with a log, a cache of its tail, kept by the follower). */
+  readonly ring: RingBuffer<Entry>;
   /** Resumes need `after` ≥ this: a source reset at head H loses what may have come after H. */
-  private resetFloor = 0;
+  resetFloor = 0;
   private queue: (Entry | ResetItem)[] = [];
   private scheduled = false;
   private readonly index = new Map<string, Set<Subscriber>>();
   private readonly all = new Set<Subscriber>();
   private readonly touched: Subscriber[] = [];
+  private readonly newEpochListeners: (() => void)[] = [];
   closed = false;
   /** Cluster mode: this turn's notifications, appended to the log at once at the turn's end. */
   private outbox: Notification[] = [];
   /**
-   * False in cluster mode until the tail has its position (`start()`): until then there is no
+   * False in cluster mode until the tail has its position (`LogFollower.start()`): until then there is no
    * epoch to welcome a client with, so connections are answered 503 and retried.
    */
   positioned: boolean;
+  /** Cluster mode: receives the log's tail and reads it for resumes. */
+  readonly follower: LogFollower | undefined;
 
   constructor(
     /** Seqs are comparable within one epoch only; with a log, it changes when the log is lost. */
@@ -105,46 +72,7 @@ export class Hub implements TailHandler {
   ) {
     this.ring = new RingBuffer(retention.count);
     this.positioned = log === undefined;
-  }
-
-  /**
-   * Cluster mode: the tail is at `head`. Before clients are let in, the ring is filled with the
-   * log's entries before `head` (as many as it holds), so the clients a restarted or new
-   * instance takes over resume from memory, as on an instance that ran all along. Without this,
-   * every one of them read its own range from Redis: in a rolling restart, thousands of reads of
-   * thousands of entries, each a script that holds Redis (and every instance's appends and
-   * tails) while it runs — tens of seconds in which no client anywhere received anything.
-   */
-  async start(head: LogPosition): Promise<void> {
-    this.epoch = head.epoch;
-    this.head = head.seq;
-    await this.warm(head);
-    this.positioned = true;
-  }
-
-  /** Reads (head - ring capacity, head] from the log in bounded batches and puts it in front of the ring. */
-  private async warm(at: LogPosition): Promise<void> {
-    const older: Entry[] = [];
-    let floor = 0;
-    for (let after = Math.max(0, at.seq - this.ring.capacity); after < at.seq;) {
-      const r = await this.log!.readRange(at.epoch, after, LOG_WARM_BATCH);
-      // Not retained, Redis away: resumes read the log one by one.
-      if (!r.ok || r.entries.length === 0) return;
-      for (const le of r.entries) {
-        if (le.seq > at.seq) break;
-        // A marker (a leader's handover) holds its seq, as in entries(): no resume crosses it.
-        if (le.kind === 'reset') floor = le.seq;
-        older.push(le.kind === 'reset' ? placeholder(le.seq) : this.entryOf(le));
-      }
-      after = r.entries[r.entries.length - 1].seq;
-    }
-    // A gap meanwhile (gap() cleared the ring) leaves nothing to join these to.
-    const next = this.ring.first()?.seq ?? this.head + 1;
-    if (this.epoch !== at.epoch || next !== at.seq + 1) return;
-    const now = Date.now();
-    for (const e of older) e.at = now;
-    this.ring.prepend(older);
-    this.resetFloor = Math.max(this.resetFloor, floor);
+    this.follower = log && new LogFollower(this, log, onError);
   }
 
   /**
@@ -222,7 +150,7 @@ export class Hub implements TailHandler {
     this.enqueue({ seq: -1, collections, rebase: undefined });
   }
 
-  private enqueue(item: Entry | ResetItem): void {
+  enqueue(item: Entry | ResetItem): void {
     this.queue.push(item);
     this.schedule();
   }
@@ -242,61 +170,12 @@ export class Hub implements TailHandler {
     this.log!.append(outbox.map((n) => this.body(n, 'a notification')));
   }
 
-  /** The log's entries, in order (TailHandler): into the ring and out to subscribers, as notify() does alone. */
-  entries(batch: readonly LogEntry[]): void {
-    for (const le of batch) {
-      this.head = le.seq;
-      if (le.kind === 'reset') {
-        // The ring assumes consecutive seqs; resumes cannot cross this one (resetFloor), so it is never replayed.
-        this.ring.push(placeholder(le.seq));
-        this.resetFloor = le.seq;
-        this.enqueue({ seq: -1, collections: undefined, rebase: undefined });
-        continue;
-      }
-      const entry = this.entryOf(le);
-      this.ring.push(entry);
-      this.enqueue(entry);
-    }
-  }
-
-  /** Continuity lost (TailHandler): nothing before `to` can be proven, so everyone resets and no resume crosses it. */
-  gap({ to }: LogGap): void {
-    const newEpoch = to.epoch !== this.epoch;
-    this.ring.clear();
-    this.epoch = to.epoch;
-    this.head = to.seq;
-    this.resetFloor = to.seq;
-    // A new epoch numbers from 1 again: cursors and subscriptions move back with it.
-    this.enqueue({ seq: -1, collections: undefined, rebase: newEpoch ? to.seq : undefined });
-  }
-
-  /** A log entry as the hub's Entry: the seq spliced into the appended text, as json() does. */
-  private entryOf(le: LogEntry): Entry {
-    let collection = '';
-    let id: string | undefined;
-    try {
-      const n = JSON.parse(le.body) as Notification;
-      collection = n.collection;
-      id = idKey(n.id);
-    } catch (e) {
-      // Only changefeed writes data entries; one it cannot read still holds its seq (delivered to nobody).
-      this.onError(
-        new ChangefeedError(
-          ErrorCode.LogBadEntry,
-          `log entry ${le.epoch}:${le.seq} is not a notification (${(e as Error).message})`,
-        ),
-      );
-      return placeholder(le.seq);
-    }
-    return {
-      seq: le.seq,
-      collection,
-      id,
-      json: withSeq(le.body, le.seq),
-      n: undefined,
-      frame: undefined,
-      at: 0,
-    };
+  /**
+   * Cluster mode: `listener` runs when the log starts a new epoch, at that point of the fan-out
+   * (what came before it has been offered, the reset not yet).
+   */
+  onNewEpoch(listener: () => void): void {
+    this.newEpochListeners.push(listener);
   }
 
   add(sub: Subscriber): void {
@@ -346,10 +225,8 @@ export class Hub implements TailHandler {
   }
 
   /** Cluster mode: (after, head] of `epoch` from the log, or undefined when it cannot be proven whole. */
-  async readRange(epoch: string, after: number): Promise<LogRange | undefined> {
-    const r = await this.log!.readRange(epoch, after);
-    if (!r.ok || epoch !== this.epoch) return undefined;
-    return { head: r.head, entries: r.entries.map((le) => this.entryOf(le)) };
+  readRange(epoch: string, after: number, gone?: () => boolean): Promise<LogRange | undefined> {
+    return this.follower!.readRange(epoch, after, gone);
   }
 
   /** Buffered entries with seq > after, oldest first. */
@@ -388,8 +265,9 @@ export class Hub implements TailHandler {
     this.expire(now);
     for (const item of queue) {
       if (item.seq === -1) {
-        for (const sub of this.all)
-          sub.offerReset((item as ResetItem).collections, (item as ResetItem).rebase);
+        const { collections, rebase } = item as ResetItem;
+        if (rebase !== undefined) for (const listener of this.newEpochListeners) listener();
+        for (const sub of this.all) sub.offerReset(collections, rebase);
       } else {
         const set = this.index.get((item as Entry).collection);
         if (set) for (const sub of set) sub.offer(item as Entry);
@@ -399,14 +277,4 @@ export class Hub implements TailHandler {
     for (let i = 0; i < touched.length; i++) touched[i].endTurn();
     touched.length = 0;
   }
-}
-
-/** `body` is a JSON object without seq: seq goes in before its closing brace (no re-serialising). */
-function withSeq(body: string, seq: number): string {
-  return `${body.slice(0, -1)},"seq":${seq}}`;
-}
-
-/** Holds a seq in the ring that nobody receives (a reset marker, an unreadable entry). */
-function placeholder(seq: number): Entry {
-  return { seq, collection: '', id: undefined, json: '{}', n: undefined, frame: undefined, at: 0 };
 }

@@ -1,4 +1,4 @@
-import type { Entry } from './hub.js';
+import type { Entry } from './entry.js';
 import { Subscriptions } from './subscriptions.js';
 
 const entry = (collection: string, id?: string | number, seq = 10): Entry => ({

@@ -1,5 +1,5 @@
 import type { RowId } from '@changefeed/protocol';
-import type { Entry } from './hub.js';
+import type { Entry } from './entry.js';
 
 interface Subscription {
   /** Live from this seq on (exclusive): the head when it was first acknowledged. */

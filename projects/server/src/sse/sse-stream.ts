@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { CLOSE_GRACE_MS, SSE_MAX_HEARTBEAT_MS } from '../constants.js';
 import type { HubContext } from '../core/context.js';
-import type { Entry, Subscriber } from '../core/hub.js';
+import type { Entry } from '../core/entry.js';
+import type { Subscriber } from '../core/hub.js';
 import { overBudget } from '../core/outgoing-budget.js';
 import type { Subscriptions } from '../core/subscriptions.js';
 
@@ -78,7 +79,7 @@ export class SseStream implements Subscriber {
         return void this.replay([], after!, '');
       case 'read':
         this.held = [];
-        return hub.readRange(epoch, after!).then((range) => {
+        return hub.readRange(epoch, after!, () => this.closing).then((range) => {
           const held = this.held!;
           this.held = undefined;
           if (range) this.replay(range.entries, range.head, '');
@@ -154,6 +155,9 @@ export class SseStream implements Subscriber {
     const collections = only ? mine.filter((c) => only.includes(c)) : mine;
     if (collections.length === 0) return;
     if (this.chunk === '') this.ctx.hub.touch(this);
+    // A new epoch: the reset carries an id in it, so an EventSource that reconnects before the
+    // next notification resumes in the new epoch (its Last-Event-ID still named the old one).
+    if (rebase !== undefined) this.chunk += `id: ${this.ctx.hub.epoch}:${rebase}\n`;
     this.chunk += this.resetEvent(collections);
   }
 

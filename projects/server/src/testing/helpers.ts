@@ -96,6 +96,7 @@ export class TestClient {
   readonly frames: ServerFrame[] = [];
   readonly malformed: string[] = [];
   closeCode: number | undefined;
+  closeReason = '';
   unexpected: { status: number } | undefined;
   readonly opened: Promise<void>;
   readonly closed: Promise<number>;
@@ -117,7 +118,10 @@ export class TestClient {
     });
     this.opened.catch(() => {});
     this.closed = new Promise((resolve) =>
-      ws.on('close', (code) => resolve((this.closeCode = code))),
+      ws.on('close', (code, reason) => {
+        this.closeReason = reason.toString('utf8');
+        resolve((this.closeCode = code));
+      }),
     );
   }
 

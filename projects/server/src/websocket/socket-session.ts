@@ -20,7 +20,9 @@ import {
 import { toError } from '../errors.js';
 import { authorizeCollections, type Verdicts } from '../core/authorization.js';
 import type { HubContext } from '../core/context.js';
-import type { Entry, LogRange, Subscriber } from '../core/hub.js';
+import type { Entry } from '../core/entry.js';
+import type { Subscriber } from '../core/hub.js';
+import type { LogRange } from '../core/log-follower.js';
 import { overBudget } from '../core/outgoing-budget.js';
 import { RateLimiter } from '../core/rate-limiter.js';
 import { Subscriptions } from '../core/subscriptions.js';
@@ -74,6 +76,8 @@ export class SocketSession implements Subscriber, Beating {
   private readonly writer: RawFrameWriter;
   private isClosed = false;
   private closeWaiters: (() => void)[] | undefined;
+  /** The epoch its `welcome` named: the only one the client knows its seqs in. */
+  readonly epoch: string;
 
   constructor(
     private readonly ws: WebSocket,
@@ -97,10 +101,11 @@ export class SocketSession implements Subscriber, Beating {
       this.receive(isBinary ? data : data.toString('utf8')),
     );
     ws.on('pong', () => (this.alive = true));
+    this.epoch = ctx.hub.epoch;
     this.send({
       type: 'welcome',
       protocol: PROTOCOL_VERSION,
-      epoch: ctx.hub.epoch,
+      epoch: this.epoch,
       seq: ctx.hub.head,
       heartbeat: ctx.options.heartbeat,
     });
@@ -335,11 +340,13 @@ export class SocketSession implements Subscriber, Beating {
         this.cursor = frame.after;
         return undefined;
       case 'read':
-        return hub.readRange(frame.epoch, frame.after).then((range: LogRange | undefined) => {
-          if (this.closing) return;
-          if (range) this.replay(range.entries, range.head);
-          else this.sendReset(undefined);
-        });
+        return hub
+          .readRange(frame.epoch, frame.after, () => this.closing)
+          .then((range: LogRange | undefined) => {
+            if (this.closing) return;
+            if (range) this.replay(range.entries, range.head);
+            else this.sendReset(undefined);
+          });
       case 'reset':
         return void this.sendReset(undefined);
     }

@@ -1,4 +1,4 @@
-import { CloseCode } from '@changefeed/protocol';
+import { CloseCode, goingAwayReason } from '@changefeed/protocol';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -16,8 +16,11 @@ import { SocketSession } from './socket-session.js';
 export interface WebSocketEndpoint {
   /** Open sessions. */
   readonly size: number;
-  /** Answers every upgrade 503 from now on and closes every session with `code`; resolves when all have closed. */
-  closeAll(code: number, reason: string): Promise<void>;
+  /**
+   * Answers every upgrade 503 from now on and closes every session with 1001 and a reconnect
+   * window (see {@link goingAway}); resolves when all have closed.
+   */
+  closeAll(): Promise<void>;
   /** Stops listening for upgrades (after closeAll). */
   detach(): Promise<void>;
 }
@@ -40,6 +43,21 @@ export function attachWebSocketEndpoint(server: Server, ctx: HubContext): WebSoc
   });
   const stopHeartbeat = startHeartbeat(sessions, options.heartbeat);
   let closing = false;
+
+  // A new epoch (cluster mode: the log was lost, seqs start again at 1). A WebSocket client learns
+  // an epoch only from `welcome`: told `reset` on this connection it would keep its seqs of the
+  // old epoch and drop the new epoch's 1, 2, … as duplicates. Closed as at shutdown, it comes
+  // back within the window to a `welcome` in the new epoch, and refetches. Sessions welcomed in
+  // the new epoch already (connected since the gap) stay.
+  ctx.hub.onNewEpoch(() => {
+    const stale = [...sessions].filter((s) => s.epoch !== ctx.hub.epoch);
+    const reason = goingAway(stale.length);
+    for (const s of stale) {
+      // What this turn's fan-out wrote before the reset leaves before the close frame.
+      s.endTurn();
+      s.close(CloseCode.GoingAway, reason);
+    }
+  });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
@@ -88,10 +106,11 @@ export function attachWebSocketEndpoint(server: Server, ctx: HubContext): WebSoc
     get size() {
       return sessions.size;
     },
-    async closeAll(code, reason) {
+    async closeAll() {
       closing = true;
       stopHeartbeat();
-      for (const s of sessions) s.close(code, reason);
+      const reason = goingAway(sessions.size);
+      for (const s of sessions) s.close(CloseCode.GoingAway, reason);
       await Promise.all([...sessions].map((s) => s.whenClosed()));
     },
     async detach() {
@@ -103,4 +122,15 @@ export function attachWebSocketEndpoint(server: Server, ctx: HubContext): WebSoc
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The reason of a 1001 sent to `count` clients at once: it names the window they spread their
+ * reconnects over (docs/protocol.md, close codes). Every client at once would be a stampede of
+ * handshakes, and of refetches against the app, since a new epoch resets them all. 2,000
+ * reconnects/s is what one 2-core hub takes with room to spare (10,000 in about 3 s); never under
+ * a second, so a few tabs return fast; at most what clients accept (99,999 ms: 200,000 connections).
+ */
+export function goingAway(count: number): string {
+  return goingAwayReason(count / 2);
 }
