@@ -67,6 +67,8 @@ export function leaderSource(options: LeaderSourceOptions = {}): LeaderSource {
   let leader = false;
   let stopped = true;
   let failures = 0;
+  /** Lost the lead with its session: on reconnecting, the standbys get one interval's head start. */
+  let deposed = false;
   let timer: NodeJS.Timeout | undefined;
   let started: (() => void) | undefined;
 
@@ -90,6 +92,13 @@ export function leaderSource(options: LeaderSourceOptions = {}): LeaderSource {
     if (stopped) return void c.end().catch(() => {});
     client = c;
     failures = 0;
+    // A standby whose session stayed up is the better leader than one whose session just died
+    // (its network may be the trouble): wait one interval before competing for the lock again.
+    if (deposed) {
+      deposed = false;
+      timer = setTimeout(() => void tick(c), interval);
+      return;
+    }
     await tick(c);
   }
 
@@ -135,6 +144,7 @@ export function leaderSource(options: LeaderSourceOptions = {}): LeaderSource {
   function lost(c: Client, e: Error): void {
     if (c !== client) return;
     client = undefined;
+    deposed ||= leader;
     leader = false;
     clearTimeout(timer);
     // Ending the session releases the lock: a standby may take over at once.
