@@ -1,5 +1,12 @@
 import { difference, truth } from './truth';
-import { FAULT_KINDS, runFault, writesEndAt, type FaultKind, type PlannedFault } from './faults';
+import {
+  FAULT_KINDS,
+  runFault,
+  SINGLE_INSTANCE_KINDS,
+  writesEndAt,
+  type FaultKind,
+  type PlannedFault,
+} from './faults';
 import { Random } from './random';
 import { describeSchedule, planSchedule } from './schedule';
 import { Stack } from './stack';
@@ -17,6 +24,10 @@ export interface ChaosOptions {
   env: Record<string, string>;
   /** Longest a page may sleep, ms. */
   maxSleepMs: number;
+  /** Cluster: how many demo-api instances share a log on Redis (2 to 5); 0: one instance. */
+  instances: number;
+  /** Fault kinds never drawn. */
+  without: readonly FaultKind[];
   log: (line: string) => void;
 }
 
@@ -30,6 +41,8 @@ export interface StaleView {
 }
 
 export interface ChaosReport {
+  /** What ran: `one instance`, or `cluster of N instances`. */
+  mode: string;
   schedules: number;
   faults: Record<FaultKind, number>;
   stale: StaleView[];
@@ -62,6 +75,7 @@ const REOPEN_TIMEOUT_MS = 60_000;
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const { log } = options;
   const report: ChaosReport = {
+    mode: options.instances ? `cluster of ${options.instances} instances` : 'one instance',
     schedules: 0,
     faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>,
     stale: [],
@@ -71,7 +85,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     writes: { api: 0, sql: 0 },
     crashes: [],
   };
-  const stack = await Stack.start(options.env);
+  // Drawn in a fixed order, so a seed replays the same schedules with the same options.
+  const kinds = (options.instances ? FAULT_KINDS : SINGLE_INSTANCE_KINDS).filter(
+    (k) => !options.without.includes(k),
+  );
+  if (!kinds.length) throw new TypeError('chaos: --without leaves no fault kind to draw');
+  const stack = await Stack.start(
+    options.env,
+    options.instances
+      ? {
+          instances: options.instances,
+          // The run's own keys on a shared Redis, deleted afterwards.
+          redisPrefix: `chaos-${process.pid}-${options.seed}`,
+        }
+      : null,
+  );
   const writerDb = stack.writerPool();
   try {
     for (let i = 0; i < options.schedules; i++) {
@@ -83,6 +111,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         maxFaults: options.maxFaults,
         pages: stack.pages.length,
         maxSleepMs: options.maxSleepMs,
+        kinds,
+        instances: options.instances,
       });
       const described = describeSchedule(faults);
       log(`schedule ${i + 1}/${options.schedules} (seed ${seed}): ${described}`);
@@ -90,7 +120,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       // and must not shift the draws of later schedules.
       const writer = new Writer(
         writerDb,
-        `http://127.0.0.1:${stack.instance.port}`,
+        `http://127.0.0.1:${stack.entryPort}`,
         new Random(~seed),
         stack.pinned,
         `s${seed}`,
@@ -131,7 +161,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
       if (lastHealed?.kind === 'crash' && converged.every((c) => c.at !== null)) {
         const all = Math.max(...converged.map((c) => c.at!));
-        report.crashRecoveryMs.push(all - stack.instance.acceptingSince);
+        report.crashRecoveryMs.push(
+          all - stack.instances[lastHealed.instance ?? 0]!.acceptingSince,
+        );
       }
       const refetches = sum(stack.pages.map((p) => p.refetches)) - refetchesBefore;
       report.refetches += refetches;
@@ -139,6 +171,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       log(
         `  converged: ${converged.map((c, p) => `${stack.pages[p]!.name} ${c.ms === null ? 'STALE' : `${c.ms} ms`}`).join(', ')}; ${refetches} refetches`,
       );
+      // The next schedule starts clean: a stale page reloaded (else its old fault would be
+      // reported again, or hide a new one), every instance up again.
+      await Promise.all(
+        converged.map(async (c, p) => {
+          if (c.ms !== null) return;
+          const page = stack.pages[p]!;
+          await page.reload();
+          await page.restore();
+          await page.waitForState('open', REOPEN_TIMEOUT_MS).catch(() => {});
+        }),
+      );
+      await stack.reviveGone();
     }
     for (const page of stack.pages)
       report.crashes.push(...page.crashes.map((c) => `${page.name}: ${c}`));
