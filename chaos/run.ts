@@ -67,6 +67,7 @@ function without(raw: string[] | undefined, cluster: boolean): FaultKind[] {
     if (!drawn.includes(kind))
       usage(`--without ${kind}: a cluster fault, drawn only with --cluster`);
   }
+  if (drawn.every((k) => named.includes(k))) usage('--without leaves no fault kind to draw');
   return FAULT_KINDS.filter((k) => named.includes(k));
 }
 

@@ -24,10 +24,10 @@ export interface ChaosOptions {
   env: Record<string, string>;
   /** Longest a page may sleep, ms. */
   maxSleepMs: number;
-  /** Cluster: how many demo-api instances share a log on Redis (2 to 5); 0: one instance. */
-  instances: number;
-  /** Fault kinds never drawn. */
-  without: readonly FaultKind[];
+  /** Cluster: how many demo-api instances share a log on Redis (2 to 5); 0 (default): one instance. */
+  instances?: number;
+  /** Fault kinds never drawn; default none. */
+  without?: readonly FaultKind[];
   log: (line: string) => void;
 }
 
@@ -44,7 +44,8 @@ export interface ChaosReport {
   /** What ran: `one instance`, or `cluster of N instances`. */
   mode: string;
   schedules: number;
-  faults: Record<FaultKind, number>;
+  /** Faults injected by kind: every kind the mode draws (one excluded with `without` as 0). */
+  faults: Partial<Record<FaultKind, number>>;
   stale: StaleView[];
   /** Per page and schedule: ms from the page open again (and faults healed) to showing the database. */
   convergenceMs: number[];
@@ -74,10 +75,15 @@ const REOPEN_TIMEOUT_MS = 60_000;
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const { log } = options;
+  const instances = options.instances ?? 0;
+  const without = options.without ?? [];
+  if (instances !== 0 && !(Number.isSafeInteger(instances) && instances >= 2 && instances <= 5))
+    throw new TypeError(`chaos: instances must be 0 (one instance) or 2 to 5, got ${instances}`);
+  const drawn = instances ? FAULT_KINDS : SINGLE_INSTANCE_KINDS;
   const report: ChaosReport = {
-    mode: options.instances ? `cluster of ${options.instances} instances` : 'one instance',
+    mode: instances ? `cluster of ${instances} instances` : 'one instance',
     schedules: 0,
-    faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>,
+    faults: Object.fromEntries(drawn.map((k) => [k, 0])),
     stale: [],
     convergenceMs: [],
     crashRecoveryMs: [],
@@ -86,15 +92,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     crashes: [],
   };
   // Drawn in a fixed order, so a seed replays the same schedules with the same options.
-  const kinds = (options.instances ? FAULT_KINDS : SINGLE_INSTANCE_KINDS).filter(
-    (k) => !options.without.includes(k),
-  );
+  const kinds = drawn.filter((k) => !without.includes(k));
   if (!kinds.length) throw new TypeError('chaos: --without leaves no fault kind to draw');
   const stack = await Stack.start(
     options.env,
-    options.instances
+    instances
       ? {
-          instances: options.instances,
+          instances,
           // The run's own keys on a shared Redis, deleted afterwards.
           redisPrefix: `chaos-${process.pid}-${options.seed}`,
         }
@@ -112,7 +116,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         pages: stack.pages.length,
         maxSleepMs: options.maxSleepMs,
         kinds,
-        instances: options.instances,
+        instances,
       });
       const described = describeSchedule(faults);
       log(`schedule ${i + 1}/${options.schedules} (seed ${seed}): ${described}`);
@@ -133,7 +137,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await Promise.all(
         faults.map(async (fault) => {
           await sleep(fault.at - (Date.now() - started));
-          report.faults[fault.kind]++;
+          report.faults[fault.kind] = (report.faults[fault.kind] ?? 0) + 1;
           await runFault(fault, { stack, writer, random });
           lastHealed = fault;
         }),
