@@ -1,11 +1,14 @@
 /**
- * `npm run chaos [-- --schedules N] [--seed S] [--duration MS] [--max-faults N] [--quick]`
+ * `npm run chaos [-- --schedules N] [--seed S] [--duration MS] [--max-faults N] [--quick]
+ *  [--cluster [--instances N]] [--without KIND[,KIND]]`
  *
  * Random fault schedules against the real demo stack (Postgres, demo-api, Chromium pages on
  * different views) while a writer changes data through the API and in SQL; after each schedule
  * every view must equal a fresh query. Prints a summary; a full run also writes it into
  * bench/results.md beside the other figures. Exits 1 on any stale view.
  * `--quick` is the short fixed-seed run `npm test` includes. A seed replays its schedules.
+ * `--cluster`: N demo-api instances (default 3) sharing a log on Redis behind a round-robin
+ * proxy, with the cluster's own faults (an instance gone, Redis cut off or flushed).
  */
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -14,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { Recorder, writeResults } from '../bench/lib/results.ts';
 import { summarize } from '../bench/lib/stats.ts';
 import { recordChaos } from './lib/chaos-figures';
+import { FAULT_KINDS, SINGLE_INSTANCE_KINDS, type FaultKind } from './lib/faults';
 import { CHAOS_ENV, runChaos } from './lib/run-chaos';
 
 const { values } = parseArgs({
@@ -23,17 +27,48 @@ const { values } = parseArgs({
     duration: { type: 'string' },
     'max-faults': { type: 'string' },
     quick: { type: 'boolean', default: false },
+    cluster: { type: 'boolean', default: false },
+    instances: { type: 'string' },
+    without: { type: 'string', multiple: true },
   },
 });
 
-function integer(name: string, raw: string | undefined, fallback: number, min: number): number {
+function integer(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min) {
-    console.error(`chaos: --${name} must be an integer ≥ ${min}, got ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    console.error(`chaos: --${name} must be an integer ${range}, got ${JSON.stringify(raw)}`);
     process.exit(2);
   }
   return n;
+}
+
+function usage(message: string): never {
+  console.error(`chaos: ${message}`);
+  process.exit(2);
+}
+
+/** `--without a,b --without c`: kinds this mode draws, sorted as FAULT_KINDS for a stable hint. */
+function without(raw: string[] | undefined, cluster: boolean): FaultKind[] {
+  const named = (raw ?? []).flatMap((r) => r.split(',')).map((k) => k.trim());
+  const drawn: readonly string[] = cluster ? FAULT_KINDS : SINGLE_INSTANCE_KINDS;
+  for (const kind of named) {
+    if (!(FAULT_KINDS as readonly string[]).includes(kind))
+      usage(
+        `--without: unknown fault kind ${JSON.stringify(kind)} (kinds: ${FAULT_KINDS.join(', ')})`,
+      );
+    if (!drawn.includes(kind))
+      usage(`--without ${kind}: a cluster fault, drawn only with --cluster`);
+  }
+  if (drawn.every((k) => named.includes(k))) usage('--without leaves no fault kind to draw');
+  return FAULT_KINDS.filter((k) => named.includes(k));
 }
 
 /**
@@ -48,20 +83,49 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
  */
 const QUICK_SEED = 12_280;
 const QUICK_SCHEDULES = 8;
+/**
+ * `--cluster --quick` (npm run test:chaos:cluster): 4 schedules that draw, among others, each
+ * cluster fault: an instance gone, a redis-cut, a redis-flush, and a crash.
+ */
+const QUICK_CLUSTER_SEED = 5_509;
+const QUICK_CLUSTER_SCHEDULES = 4;
 
 const quick = values.quick;
+const cluster = values.cluster;
+if (!cluster && values.instances !== undefined) usage('--instances needs --cluster');
 const options = {
-  schedules: integer('schedules', values.schedules, quick ? QUICK_SCHEDULES : 100, 1),
-  seed: integer('seed', values.seed, quick ? QUICK_SEED : Math.floor(Math.random() * 1e6), 0),
+  schedules: integer(
+    'schedules',
+    values.schedules,
+    quick ? (cluster ? QUICK_CLUSTER_SCHEDULES : QUICK_SCHEDULES) : 100,
+    1,
+  ),
+  seed: integer(
+    'seed',
+    values.seed,
+    quick ? (cluster ? QUICK_CLUSTER_SEED : QUICK_SEED) : Math.floor(Math.random() * 1e6),
+    0,
+  ),
   durationMs: integer('duration', values.duration, quick ? 5_000 : 10_000, 1_000),
   maxFaults: integer('max-faults', values['max-faults'], 3, 1),
   env: CHAOS_ENV,
   maxSleepMs: quick ? 8_000 : 15_000,
+  instances: cluster ? integer('instances', values.instances, 3, 2, 5) : 0,
+  without: without(values.without, cluster),
   log: (line: string) => console.log(line),
 };
 
+/** The options that draw the same schedules: a stale view's replay command carries them all. */
+const drawOptions = [
+  ...(quick ? ['--quick'] : []),
+  `--duration ${options.durationMs}`,
+  `--max-faults ${options.maxFaults}`,
+  ...(cluster ? ['--cluster', `--instances ${options.instances}`] : []),
+  ...(options.without.length ? [`--without ${options.without.join(',')}`] : []),
+].join(' ');
+
 console.log(
-  `chaos: ${options.schedules} schedules from seed ${options.seed}, ${options.durationMs} ms each, up to ${options.maxFaults} overlapping faults`,
+  `chaos: ${options.schedules} schedules from seed ${options.seed}, ${options.durationMs} ms each, up to ${options.maxFaults} overlapping faults, ${cluster ? `a cluster of ${options.instances} instances` : 'one instance'}${options.without.length ? `, without ${options.without.join(', ')}` : ''}`,
 );
 const started = Date.now();
 const loadBefore = loadavg()[0]!;
@@ -72,7 +136,7 @@ const crash = summarize(report.crashRecoveryMs);
 const faults = Object.values(report.faults).reduce((a, b) => a + b, 0);
 
 console.log(
-  `\nchaos summary (${((Date.now() - started) / 1000).toFixed(0)} s, seed ${options.seed})`,
+  `\nchaos summary (${((Date.now() - started) / 1000).toFixed(0)} s, seed ${options.seed}, ${report.mode})`,
 );
 console.log(`  schedules run        ${report.schedules}`);
 console.log(
@@ -86,7 +150,7 @@ console.log(
 console.log(`  stale views          ${report.stale.length} (goal 0)`);
 for (const s of report.stale)
   console.log(
-    `    schedule ${s.schedule} (replay: --seed ${s.seed} --schedules 1) page "${s.page}": ${s.difference}\n      faults: ${s.faults}`,
+    `    schedule ${s.schedule} (replay: npm run chaos -- --seed ${s.seed} --schedules 1 ${drawOptions}) page "${s.page}": ${s.difference}\n      faults: ${s.faults}`,
   );
 console.log(
   `  convergence          p50 ${convergence.p50} ms, p99 ${convergence.p99} ms, max ${convergence.max} ms (goal p99 ≤ 1 s)`,
@@ -99,7 +163,9 @@ if (report.crashes.length) console.log(`  page crashes         ${report.crashes.
 
 if (!quick) {
   const here = dirname(fileURLToPath(import.meta.url));
-  const rec = new Recorder('chaos');
+  // A scenario of its own, so a cluster run's figures sit beside the single instance's.
+  const scenario = cluster ? 'chaos-cluster' : 'chaos';
+  const rec = new Recorder(scenario);
   recordChaos(rec, report);
   // With the seed, even when it was drawn at random: the command replays the run.
   const args = process.argv.slice(2);
@@ -109,7 +175,7 @@ if (!quick) {
     command,
     quick: false,
     scenarios: {
-      chaos: {
+      [scenario]: {
         ran: new Date().toISOString(),
         seconds: (Date.now() - started) / 1000,
         load: [loadBefore, loadAfter],

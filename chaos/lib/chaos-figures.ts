@@ -10,7 +10,7 @@ export function recordChaos(rec: Recorder, report: ChaosReport): void {
     .join(', ');
   rec.add({
     name: 'stale_views',
-    label: `Stale views in ${report.schedules} random fault schedules (${faults} faults)`,
+    label: `Stale views in ${report.schedules} random fault schedules (${faults} faults, ${report.mode})`,
     value: report.stale.length,
     unit: '',
     better: 'lower',
@@ -37,7 +37,7 @@ export function recordChaos(rec: Recorder, report: ChaosReport): void {
   const crash = summarize(report.crashRecoveryMs);
   rec.add({
     name: 'crash_recovery_p99_ms',
-    label: 'Server accepting again after kill -9 → every view converged, p99',
+    label: `Server accepting again after kill -9 → every view converged, p99 (${report.mode})`,
     value: report.crashRecoveryMs.length ? crash.p99 : null,
     unit: 'ms',
     better: 'lower',

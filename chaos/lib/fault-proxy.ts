@@ -26,6 +26,8 @@ const WS_HANDSHAKE = Buffer.from('GET /ws');
  * - `slow(ms)`: every chunk delayed (a congested link), order kept;
  * - `freezeWebSockets()`: freeze only the WebSocket connections, HTTP keeps working;
  * - `freezeWhere()`: freeze only the connections a predicate picks (one database connection);
+ * - `cut()`: every open connection reset and new ones refused until `mend()` (the peer down or
+ *   unreachable: its clients see connection refused, not silence);
  * - `holdWebSockets()`: WebSocket handshakes wait, everything else passes (a slow handshake or
  *   `authenticate`, so a page's HTTP fetches complete long before its subscriptions are live).
  * Every socket has an 'error' listener: a reset peer is part of the game, never a crash.
@@ -33,6 +35,7 @@ const WS_HANDSHAKE = Buffer.from('GET /ws');
 export class FaultProxy {
   readonly #pairs = new Set<Pair>();
   #frozen = false;
+  #cut = false;
   #holding = false;
   #latencyMs = 0;
 
@@ -125,6 +128,16 @@ export class FaultProxy {
     }
   }
 
+  /** Resets every open connection and refuses new ones until mend(). */
+  cut(): void {
+    this.#cut = true;
+    this.drop();
+  }
+
+  mend(): void {
+    this.#cut = false;
+  }
+
   slow(latencyMs: number): void {
     this.#latencyMs = latencyMs;
   }
@@ -135,6 +148,10 @@ export class FaultProxy {
   }
 
   #accept(client: net.Socket): void {
+    if (this.#cut) {
+      client.on('error', () => {});
+      return void client.resetAndDestroy();
+    }
     const upstream = net.connect(this.target.port, this.target.host);
     const pair: Pair = {
       client,

@@ -18,18 +18,41 @@ export const FAULT_KINDS = [
   'burst', // 500 inserts in one transaction
   'reload', // one page reloaded while its WebSocket handshake is held: it fetches long before it is subscribed
   'switch', // one page switched to another view (container filter, forum detail), then back
+  // Cluster only (--cluster): several instances, one shared log on Redis.
+  'gone', // one instance killed for good: not restarted before the schedule's check
+  'redis-cut', // the Redis connections of one or all instances frozen or reset for a while, then healed
+  'redis-flush', // the chaos prefix's keys deleted from Redis (SCAN + DEL): the log and its epoch gone
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/** Faults that stop the one demo-api instance: at most one per schedule. */
-export const INSTANCE_FAULTS: readonly FaultKind[] = ['crash', 'restart'];
+/** Faults that need a cluster; a single-instance run never draws them. */
+export const CLUSTER_FAULTS: readonly FaultKind[] = ['gone', 'redis-cut', 'redis-flush'];
+/**
+ * What a single-instance run draws from, in the order it always has: the same seed keeps
+ * drawing the same schedules as before the cluster kinds existed.
+ */
+export const SINGLE_INSTANCE_KINDS: readonly FaultKind[] = FAULT_KINDS.filter(
+  (k) => !CLUSTER_FAULTS.includes(k),
+);
+
+/**
+ * Faults that stop an instance. One instance: at most one per schedule. A cluster: at most one
+ * per instance and never on every instance, so one instance at least stays up throughout.
+ */
+export const INSTANCE_FAULTS: readonly FaultKind[] = ['crash', 'restart', 'gone'];
 /** Faults on one page: at most one per page per schedule (a frozen page answers nothing else). */
 export const PAGE_FAULTS: readonly FaultKind[] = ['offline', 'hidden', 'sleep', 'reload', 'switch'];
 /** Faults on the network between some pages and the server, each page behind a proxy of its own. */
 export const NETWORK_FAULTS: readonly FaultKind[] = ['drop', 'freeze', 'slow'];
 
 /** Faults that happen at one instant; their effects (reconnects, a gap) last about this long. */
-export const INSTANT_FAULTS: readonly FaultKind[] = ['drop', 'listen-kill', 'burst'];
+export const INSTANT_FAULTS: readonly FaultKind[] = [
+  'drop',
+  'listen-kill',
+  'burst',
+  'gone',
+  'redis-flush',
+];
 const INSTANT_EFFECT_MS = 1_000;
 
 /**
@@ -48,6 +71,11 @@ export function writesEndAt(faults: readonly PlannedFault[]): number {
 export const FREEZE_ENDS_IN_RESET = 1;
 /** A freeze's detail flag: only the page's WebSocket freezes (a load balancer lost it), HTTP works. */
 export const FREEZE_WEBSOCKET_ONLY = 2;
+/**
+ * A redis-cut's detail: 0 frozen then thawed, FREEZE_ENDS_IN_RESET frozen then reset, or
+ * REDIS_DOWN: reset at once and refused until healed (Redis restarting, or unreachable).
+ */
+export const REDIS_DOWN = 2;
 
 /** One fault as scheduled: when it starts and how long it lasts, ms from the schedule's start. */
 export interface PlannedFault {
@@ -62,6 +90,11 @@ export interface PlannedFault {
    * (an index into the forums).
    */
   detail?: number;
+  /**
+   * Cluster: the instance an instance fault (crash, restart, gone) or a redis-cut hits, by index;
+   * a redis-cut without one cuts every instance off Redis at once.
+   */
+  instance?: number;
 }
 
 export interface FaultContext {
@@ -84,15 +117,37 @@ export async function runFault(
       if ((fault.detail ?? 0) & FREEZE_ENDS_IN_RESET) proxy.dropFrozen();
       proxy.thaw(); // new connections pass again either way
     });
+  const instance = stack.instances[fault.instance ?? 0]!;
   switch (fault.kind) {
     case 'crash':
-      await stack.instance.kill();
+      await instance.kill();
       await lasting();
-      return stack.instance.start();
+      return instance.start();
     case 'restart':
-      await stack.instance.stop();
+      await instance.stop();
       await lasting();
-      return stack.instance.start();
+      return instance.start();
+    case 'gone':
+      // Started again only after the schedule's check (Stack.reviveGone), so every page that was
+      // on it must have moved to another instance by then.
+      stack.gone.add(fault.instance ?? 0);
+      return instance.kill();
+    case 'redis-cut': {
+      const cut =
+        fault.instance === undefined ? stack.redisProxies : [stack.redisProxies[fault.instance]!];
+      const detail = fault.detail ?? 0;
+      cut.forEach((proxy) => (detail & REDIS_DOWN ? proxy.cut() : proxy.freeze()));
+      await lasting();
+      return cut.forEach((proxy) => {
+        if (detail & REDIS_DOWN) proxy.mend();
+        else {
+          if (detail & FREEZE_ENDS_IN_RESET) proxy.dropFrozen();
+          proxy.thaw();
+        }
+      });
+    }
+    case 'redis-flush':
+      return void (await stack.flushRedis());
     case 'drop':
       return proxies.forEach((proxy) => proxy.drop());
     case 'freeze':
@@ -125,10 +180,10 @@ export async function runFault(
       await lasting();
       return void (await Promise.all(pages.map((page) => page.setFrozen(false))));
     case 'listen-kill':
-      await stack.db.query(
-        `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'changefeed-listener'`,
-        [stack.databaseName],
-      );
+      // In a cluster, the leader's: the one session holding the advisory lock and the LISTEN.
+      await stack.db.query('select pg_terminate_backend(pid) from unnest($1::int[]) pid', [
+        (await stack.listeners()).map((l) => l.pid),
+      ]);
       return;
     case 'listen-freeze': {
       const ports = new Set((await stack.listeners()).map((l) => l.port));

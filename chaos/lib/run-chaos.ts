@@ -1,5 +1,12 @@
 import { difference, truth } from './truth';
-import { FAULT_KINDS, runFault, writesEndAt, type FaultKind, type PlannedFault } from './faults';
+import {
+  FAULT_KINDS,
+  runFault,
+  SINGLE_INSTANCE_KINDS,
+  writesEndAt,
+  type FaultKind,
+  type PlannedFault,
+} from './faults';
 import { Random } from './random';
 import { describeSchedule, planSchedule } from './schedule';
 import { Stack } from './stack';
@@ -17,6 +24,10 @@ export interface ChaosOptions {
   env: Record<string, string>;
   /** Longest a page may sleep, ms. */
   maxSleepMs: number;
+  /** Cluster: how many demo-api instances share a log on Redis (2 to 5); 0 (default): one instance. */
+  instances?: number;
+  /** Fault kinds never drawn; default none. */
+  without?: readonly FaultKind[];
   log: (line: string) => void;
 }
 
@@ -30,8 +41,11 @@ export interface StaleView {
 }
 
 export interface ChaosReport {
+  /** What ran: `one instance`, or `cluster of N instances`. */
+  mode: string;
   schedules: number;
-  faults: Record<FaultKind, number>;
+  /** Faults injected by kind: every kind the mode draws (one excluded with `without` as 0). */
+  faults: Partial<Record<FaultKind, number>>;
   stale: StaleView[];
   /** Per page and schedule: ms from the page open again (and faults healed) to showing the database. */
   convergenceMs: number[];
@@ -61,9 +75,15 @@ const REOPEN_TIMEOUT_MS = 60_000;
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const { log } = options;
+  const instances = options.instances ?? 0;
+  const without = options.without ?? [];
+  if (instances !== 0 && !(Number.isSafeInteger(instances) && instances >= 2 && instances <= 5))
+    throw new TypeError(`chaos: instances must be 0 (one instance) or 2 to 5, got ${instances}`);
+  const drawn = instances ? FAULT_KINDS : SINGLE_INSTANCE_KINDS;
   const report: ChaosReport = {
+    mode: instances ? `cluster of ${instances} instances` : 'one instance',
     schedules: 0,
-    faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>,
+    faults: Object.fromEntries(drawn.map((k) => [k, 0])),
     stale: [],
     convergenceMs: [],
     crashRecoveryMs: [],
@@ -71,7 +91,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     writes: { api: 0, sql: 0 },
     crashes: [],
   };
-  const stack = await Stack.start(options.env);
+  // Drawn in a fixed order, so a seed replays the same schedules with the same options.
+  const kinds = drawn.filter((k) => !without.includes(k));
+  if (!kinds.length) throw new TypeError('chaos: --without leaves no fault kind to draw');
+  const stack = await Stack.start(
+    options.env,
+    instances
+      ? {
+          instances,
+          // The run's own keys on a shared Redis, deleted afterwards.
+          redisPrefix: `chaos-${process.pid}-${options.seed}`,
+        }
+      : null,
+  );
   const writerDb = stack.writerPool();
   try {
     for (let i = 0; i < options.schedules; i++) {
@@ -83,6 +115,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         maxFaults: options.maxFaults,
         pages: stack.pages.length,
         maxSleepMs: options.maxSleepMs,
+        kinds,
+        instances,
       });
       const described = describeSchedule(faults);
       log(`schedule ${i + 1}/${options.schedules} (seed ${seed}): ${described}`);
@@ -90,7 +124,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       // and must not shift the draws of later schedules.
       const writer = new Writer(
         writerDb,
-        `http://127.0.0.1:${stack.instance.port}`,
+        `http://127.0.0.1:${stack.entryPort}`,
         new Random(~seed),
         stack.pinned,
         `s${seed}`,
@@ -103,7 +137,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await Promise.all(
         faults.map(async (fault) => {
           await sleep(fault.at - (Date.now() - started));
-          report.faults[fault.kind]++;
+          report.faults[fault.kind] = (report.faults[fault.kind] ?? 0) + 1;
           await runFault(fault, { stack, writer, random });
           lastHealed = fault;
         }),
@@ -131,7 +165,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
       if (lastHealed?.kind === 'crash' && converged.every((c) => c.at !== null)) {
         const all = Math.max(...converged.map((c) => c.at!));
-        report.crashRecoveryMs.push(all - stack.instance.acceptingSince);
+        report.crashRecoveryMs.push(
+          all - stack.instances[lastHealed.instance ?? 0]!.acceptingSince,
+        );
       }
       const refetches = sum(stack.pages.map((p) => p.refetches)) - refetchesBefore;
       report.refetches += refetches;
@@ -139,6 +175,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       log(
         `  converged: ${converged.map((c, p) => `${stack.pages[p]!.name} ${c.ms === null ? 'STALE' : `${c.ms} ms`}`).join(', ')}; ${refetches} refetches`,
       );
+      // The next schedule starts clean: a stale page reloaded (else its old fault would be
+      // reported again, or hide a new one), every instance up again.
+      await Promise.all(
+        converged.map(async (c, p) => {
+          if (c.ms !== null) return;
+          const page = stack.pages[p]!;
+          await page.reload();
+          await page.restore();
+          await page.waitForState('open', REOPEN_TIMEOUT_MS).catch(() => {});
+        }),
+      );
+      await stack.reviveGone();
     }
     for (const page of stack.pages)
       report.crashes.push(...page.crashes.map((c) => `${page.name}: ${c}`));

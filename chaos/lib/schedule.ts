@@ -1,10 +1,11 @@
 import {
-  FAULT_KINDS,
   FREEZE_ENDS_IN_RESET,
   FREEZE_WEBSOCKET_ONLY,
   INSTANCE_FAULTS,
   NETWORK_FAULTS,
   PAGE_FAULTS,
+  REDIS_DOWN,
+  type FaultKind,
   type PlannedFault,
 } from './faults';
 import type { Random } from './random';
@@ -18,26 +19,44 @@ export interface ScheduleOptions {
   pages: number;
   /** Longest a page may sleep, ms: past the heartbeat it is a sleeping laptop. */
   maxSleepMs: number;
+  /** The kinds to draw from, in a fixed order (the same order draws the same schedules). */
+  kinds: readonly FaultKind[];
+  /** Cluster: how many instances (instance faults and redis-cuts pick among them); 0: one instance. */
+  instances: number;
 }
 
 /**
  * A random, overlapping set of faults: from 1 to `maxFaults` kinds, each starting at a random
- * point of the first 60% of the schedule and lasting up to its end; at most one that stops the
- * instance, at most one page fault per page; network faults hit a random set of pages. The same Random state draws the same schedule.
+ * point of the first 60% of the schedule and lasting up to its end; at most one page fault per
+ * page; network faults hit a random set of pages. One instance: at most one fault stops it. A
+ * cluster: instance faults hit distinct instances, never all of them, and a redis-cut hits one
+ * instance's Redis connections or all. The same Random state draws the same schedule.
  */
 export function planSchedule(random: Random, options: ScheduleOptions): PlannedFault[] {
   const count = random.int(1, options.maxFaults);
-  const kinds = random.sample(FAULT_KINDS, FAULT_KINDS.length);
+  const kinds = random.sample(options.kinds, options.kinds.length);
   const faults: PlannedFault[] = [];
   const allPages = Array.from({ length: options.pages }, (_, i) => i);
   const freePages = random.sample(allPages, options.pages);
   let instanceFault = false;
+  // A cluster keeps one instance out of reach of every instance fault: it stays up throughout.
+  const freeInstances = random.sample(
+    Array.from({ length: options.instances }, (_, i) => i),
+    Math.max(0, options.instances - 1),
+  );
   for (const kind of kinds) {
     if (faults.length === count) break;
+    let instance: number | undefined;
     if (INSTANCE_FAULTS.includes(kind)) {
-      if (instanceFault) continue;
-      instanceFault = true;
+      if (options.instances) {
+        instance = freeInstances.pop();
+        if (instance === undefined) continue;
+      } else {
+        if (instanceFault) continue;
+        instanceFault = true;
+      }
     }
+    if (kind === 'redis-cut' && random.chance(0.5)) instance = random.int(0, options.instances - 1);
     let pages: number[] | undefined;
     if (PAGE_FAULTS.includes(kind)) {
       const page = freePages.pop();
@@ -58,13 +77,16 @@ export function planSchedule(random: Random, options: ScheduleOptions): PlannedF
             ? random.int(0, FREEZE_ENDS_IN_RESET)
             : kind === 'switch'
               ? random.int(0, 1_000)
-              : undefined;
+              : kind === 'redis-cut'
+                ? random.int(0, REDIS_DOWN)
+                : undefined;
     faults.push({
       kind,
       at,
       duration,
       ...(pages === undefined ? {} : { pages }),
       ...(detail === undefined ? {} : { detail }),
+      ...(instance === undefined ? {} : { instance }),
     });
   }
   return faults.sort((a, b) => a.at - b.at);
@@ -75,7 +97,7 @@ export function describeSchedule(faults: readonly PlannedFault[]): string {
   return faults
     .map(
       (f) =>
-        `${f.kind}${f.pages === undefined ? '' : `(page ${f.pages.join('+')})`}@${f.at}ms+${f.duration}ms${f.detail === undefined ? '' : ` [${f.detail}]`}`,
+        `${f.kind}${f.pages === undefined ? '' : `(page ${f.pages.join('+')})`}${f.instance === undefined ? '' : `(instance ${f.instance})`}@${f.at}ms+${f.duration}ms${f.detail === undefined ? '' : ` [${f.detail}]`}`,
     )
     .join(', ');
 }

@@ -6,6 +6,8 @@ import { freePort } from '../../e2e/lib/free-port';
 import { createScratchDatabase } from '../../e2e/lib/postgres';
 import { DemoInstance } from './demo-instance';
 import { FaultProxy } from './fault-proxy';
+import { CHAOS_REDIS_URL, RedisKeys } from './redis-keys';
+import { RoundRobinProxy } from './round-robin-proxy';
 import { ViewPage, type View } from './view-page';
 import type { Pinned } from './writer';
 
@@ -14,22 +16,47 @@ import type { Pinned } from './writer';
  * database connections through a proxy (so one of them, the LISTEN connection, can be frozen);
  * Chromium pages on different views of the data, each through a proxy of its own to demo-api
  * (drops, freezes, slowness hit some pages and not others).
+ *
+ * Cluster mode (`instances` ≥ 2): that many demo-api instances on the one database, sharing a log
+ * on Redis under a prefix of the run's own, each reaching Redis through a proxy of its own (cut
+ * off one instance or all); the pages' proxies lead to a round-robin proxy that spreads their
+ * connections over the instances up, as a load balancer would.
  */
 export class Stack {
+  /** Instances killed for good this schedule (`gone`): started again by reviveGone(). */
+  readonly gone = new Set<number>();
+
   private constructor(
     /** For checks and faults: a pool, since the pages are checked at once. */
     readonly db: pg.Pool,
     readonly databaseName: string,
     readonly databaseUrl: string,
-    readonly instance: DemoInstance,
+    readonly instances: DemoInstance[],
+    /** Where pages and the writer's API calls go: the instance, or the cluster's round robin. */
+    readonly entryPort: number,
     readonly dbProxy: FaultProxy,
+    /** Cluster: each instance's way to Redis, by instance index; empty for one instance. */
+    readonly redisProxies: FaultProxy[],
+    private readonly redis: RedisKeys | null,
+    private readonly roundRobin: RoundRobinProxy | null,
     readonly browser: Browser,
     readonly pages: ViewPage[],
     readonly pinned: Pinned,
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
-  static async start(env: Record<string, string>): Promise<Stack> {
+  get cluster(): boolean {
+    return this.redis !== null;
+  }
+
+  /**
+   * `instances`: 0 for one instance as before (LISTEN on its own connection), 2 or more for a
+   * cluster whose shared log lives under `redisPrefix`.
+   */
+  static async start(
+    env: Record<string, string>,
+    cluster: { instances: number; redisPrefix: string } | null = null,
+  ): Promise<Stack> {
     buildDemoIfStale();
     const scratch = await createScratchDatabase();
     const url = new URL(scratch.url);
@@ -37,12 +64,38 @@ export class Stack {
     const throughProxy = new URL(scratch.url);
     throughProxy.hostname = '127.0.0.1';
     throughProxy.port = String(dbProxy.port);
-    const instance = new DemoInstance('demo-api', await freePort(), {
-      ...env,
-      DATABASE_URL: throughProxy.toString(),
-      DEMO_SEED: '1',
-    });
-    await instance.start();
+    const redis = cluster ? await RedisKeys.open(CHAOS_REDIS_URL, cluster.redisPrefix) : null;
+    // Left over from a run of the same pid and seed that was killed before it cleaned up.
+    await redis?.deleteAll();
+    const redisUrl = new URL(CHAOS_REDIS_URL);
+    const redisProxies = cluster
+      ? await Promise.all(
+          Array.from({ length: cluster.instances }, () =>
+            FaultProxy.start({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) }),
+          ),
+        )
+      : [];
+    const instances: DemoInstance[] = [];
+    for (let i = 0; i < Math.max(1, cluster?.instances ?? 1); i++) {
+      const viaProxy = new URL(CHAOS_REDIS_URL);
+      viaProxy.hostname = '127.0.0.1';
+      viaProxy.port = String(redisProxies[i]?.port);
+      instances.push(
+        new DemoInstance(cluster ? `demo-api ${i}` : 'demo-api', await freePort(), {
+          ...env,
+          DATABASE_URL: throughProxy.toString(),
+          DEMO_SEED: '1',
+          ...(cluster
+            ? { REDIS_URL: viaProxy.toString(), DEMO_REDIS_PREFIX: cluster.redisPrefix }
+            : {}),
+        }),
+      );
+    }
+    // The first alone: it migrates and seeds; the others find the schema there.
+    await instances[0]!.start();
+    await Promise.all(instances.slice(1).map((instance) => instance.start()));
+    const roundRobin = cluster ? await RoundRobinProxy.start(instances.map((i) => i.port)) : null;
+    const entryPort = roundRobin?.port ?? instances[0]!.port;
     const db = new pg.Pool({ connectionString: scratch.url, max: 4 });
     db.on('error', () => {});
     const containers = (
@@ -68,14 +121,18 @@ export class Stack {
       [`forum ${forum}`, { kind: 'forum', forumId: forum }],
     ];
     const pages = await Promise.all(
-      views.map(([name, view]) => ViewPage.open(browser, name, instance.port, view)),
+      views.map(([name, view]) => ViewPage.open(browser, name, entryPort, view)),
     );
     return new Stack(
       db,
       url.pathname.slice(1),
       scratch.url,
-      instance,
+      instances,
+      entryPort,
       dbProxy,
+      redisProxies,
+      redis,
+      roundRobin,
       browser,
       pages,
       pinned,
@@ -83,11 +140,30 @@ export class Stack {
     );
   }
 
-  /** The Postgres backend pids of demo-api's LISTEN connection(s) and the client port of each. */
+  /** Starts the instances that a `gone` took, for the next schedule. */
+  async reviveGone(): Promise<void> {
+    await Promise.all([...this.gone].map((i) => this.instances[i]!.start()));
+    this.gone.clear();
+  }
+
+  /** `redis-flush`: the run's log keys deleted, as Redis restarted without persistence would. */
+  async flushRedis(): Promise<number> {
+    return (await this.redis?.deleteAll()) ?? 0;
+  }
+
+  /**
+   * The Postgres backend pid and client port of each connection that LISTENs for the triggers:
+   * demo-api's listener, or in a cluster the leader's bridge, the one session holding the
+   * leaderSource advisory lock (the standbys' sessions only try it).
+   */
   async listeners(): Promise<{ pid: number; port: number }[]> {
     const { rows } = await this.db.query<{ pid: number; port: number }>(
-      `select pid, client_port as port from pg_stat_activity
-        where datname = $1 and application_name = 'changefeed-listener'`,
+      this.cluster
+        ? `select a.pid, a.client_port as port from pg_stat_activity a
+             join pg_locks l on l.pid = a.pid and l.locktype = 'advisory' and l.granted
+            where a.datname = $1 and a.application_name = 'changefeed-bridge'`
+        : `select pid, client_port as port from pg_stat_activity
+            where datname = $1 and application_name = 'changefeed-listener'`,
       [this.databaseName],
     );
     return rows;
@@ -103,8 +179,15 @@ export class Stack {
   async stop(): Promise<void> {
     for (const page of this.pages) await page.close();
     await this.browser.close().catch(() => {});
-    await this.instance.stop();
+    await Promise.all(this.instances.map((instance) => instance.stop()));
+    await this.roundRobin?.close();
+    for (const proxy of this.redisProxies) await proxy.close();
     await this.dbProxy.close();
+    if (this.redis) {
+      // The run's log keys only: Redis is shared.
+      await this.redis.deleteAll().catch(() => {});
+      await this.redis.close();
+    }
     await this.db.end().catch(() => {});
     await this.dropDatabase();
   }

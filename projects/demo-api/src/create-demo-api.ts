@@ -56,7 +56,7 @@ function changeFlow(options: DemoApiOptions, db: Database) {
     );
   }
   return {
-    cluster: redisLog({ url: options.redisUrl, prefix: 'changefeed-demo' }),
+    cluster: redisLog({ url: options.redisUrl, prefix: options.redisPrefix ?? 'changefeed-demo' }),
     sources: [
       leaderSource({ connectionString: database.connectionString, channel: CHANGE_CHANNEL }),
     ],

@@ -25,4 +25,6 @@ export interface DemoApiOptions {
    * on any instance); triggers are bridged once by `leaderSource`. Needs a Postgres database.
    */
   redisUrl?: string;
+  /** The shared log's key prefix on that Redis (`{prefix}:meta`, `{prefix}:log`). Default `changefeed-demo`. */
+  redisPrefix?: string;
 }

@@ -46,6 +46,25 @@ describe('optionsFromEnv', () => {
     );
   });
 
+  it('reads DEMO_REDIS_PREFIX (the shared log key prefix) and rejects an unusable one', () => {
+    const database = 'postgres://postgres@127.0.0.1:5432/test';
+    const redis = 'redis://127.0.0.1:6379';
+    expect(
+      optionsFromEnv({ DATABASE_URL: database, REDIS_URL: redis, DEMO_REDIS_PREFIX: 'chaos-1-5' })
+        .redisPrefix,
+    ).toBe('chaos-1-5');
+    expect(
+      optionsFromEnv({ DATABASE_URL: database, REDIS_URL: redis }).redisPrefix,
+    ).toBeUndefined();
+    for (const bad of ['', 'a b', 'tab\there', '{x}', 'x'.repeat(101)])
+      expect(() =>
+        optionsFromEnv({ DATABASE_URL: database, REDIS_URL: redis, DEMO_REDIS_PREFIX: bad }),
+      ).toThrowError(
+        TypeError,
+        `DEMO_REDIS_PREFIX must be 1 to 100 characters without whitespace or braces, got ${JSON.stringify(bad)}`,
+      );
+  });
+
   it('reads PORT, DEMO_DATA_DIR, DEMO_STATIC_DIR and DEMO_SEED', () => {
     const options = optionsFromEnv({
       PORT: '0',

@@ -12,6 +12,8 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
  * - `DEMO_STATIC_DIR` (default `dist/demo/browser`), `DEMO_SEED=0` to start empty
  * - `DEMO_HEARTBEAT_MS`: the notifier's heartbeat (default the server's; chaos runs shorten it)
  * - `REDIS_URL` → cluster mode (several instances on one Postgres, one shared log); needs `DATABASE_URL`
+ * - `DEMO_REDIS_PREFIX` (default `changefeed-demo`): the shared log's key prefix, so several demo
+ *   clusters (a chaos run beside a developer's) can share one Redis without sharing a log
  * Throws a TypeError naming the variable when one is malformed.
  */
 export function optionsFromEnv(
@@ -43,6 +45,13 @@ export function optionsFromEnv(
       'REDIS_URL needs DATABASE_URL: instances of a cluster share one Postgres (PGlite belongs to one process)',
     );
   }
+  const redisPrefix = env['DEMO_REDIS_PREFIX'];
+  if (redisPrefix !== undefined && !/^[^{}\s]{1,100}$/.test(redisPrefix)) {
+    // redisLog()'s own rule, checked here so a bad value names the variable that holds it.
+    throw new TypeError(
+      `DEMO_REDIS_PREFIX must be 1 to 100 characters without whitespace or braces, got ${JSON.stringify(redisPrefix)}`,
+    );
+  }
   const inMemory = argv.includes('--in-memory') || isTrue(env['DEMO_IN_MEMORY']);
   return {
     port,
@@ -54,6 +63,7 @@ export function optionsFromEnv(
     seed: env['DEMO_SEED'] === undefined ? true : isTrue(env['DEMO_SEED']),
     ...(heartbeat === undefined ? {} : { heartbeat }),
     ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(redisPrefix === undefined ? {} : { redisPrefix }),
   };
 }
 
