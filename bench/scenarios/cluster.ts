@@ -121,8 +121,9 @@ async function rollingRestart(
     await old.worker.stop();
     servers[i] = await startServer(cluster, old.port);
     const ok = await settled(fleet, n, 120_000);
+    const status = ok ? undefined : await fleet.call<Record<string, number>>('status');
     ctx.log(
-      `${label}: instance ${i + 1} restarted; clients ${ok ? 'all back' : 'NOT all back in 120 s'}`,
+      `${label}: instance ${i + 1} restarted; clients ${ok ? 'all back' : `NOT all back in 120 s: ${JSON.stringify(status)}`}`,
     );
   }
   return (Date.now() - t0) / 1000;
@@ -243,6 +244,12 @@ export const cluster: Scenario = {
       ctx.log(
         `with the log: ${flow.sent} notified, ${withLog.resets} resets, ${withLog.missing} missing, ${withLog.duplicates} duplicates, ${withLog.behind} clients behind (the furthest: ${JSON.stringify(withLog.worst)}), ${seconds.toFixed(1)} s`,
       );
+      for (const [i, s] of servers.entries()) {
+        const m = await s.worker.call<Record<string, unknown>>('metrics');
+        ctx.log(
+          `with the log: instance ${i + 1} (restarted) resets ${m['resets']}, replayed ${m['replayed']}, drops ${m['drops']}, log ${JSON.stringify(m['log'])}`,
+        );
+      }
       await fleet.call('close');
 
       // (a) without the log, in the same run: three independent instances.

@@ -48,8 +48,9 @@ interface ConnectArgs {
    */
   spread?: string[];
   /**
-   * Gives up a connect that has not opened in this many ms (then reconnects by the policy, as a
-   * browser does when its own connect timeout ends the attempt). Absent: waits as long as the OS.
+   * Gives up a connect that has not opened in this many ms (then reconnects by the policy). Absent:
+   * a reconnecting fleet gives up after the heartbeat's timeout, as the SDK does; any other waits
+   * as long as the OS.
    */
   connectTimeoutMs?: number;
   addresses?: string[];
@@ -301,7 +302,8 @@ function connect(c: Client): Promise<void> {
       return;
     }
     const url = args.urls?.length ? pickUrl(c, args.urls) : args.url;
-    const ws = new WebSocket(url, { perMessageDeflate: false, localAddress, ...(args.connectTimeoutMs ? { handshakeTimeout: args.connectTimeoutMs } : {}) });
+    const handshakeTimeout = args.connectTimeoutMs ?? (args.reconnect ? NOTIFICATIONS_DEFAULTS.heartbeat.timeout : undefined);
+    const ws = new WebSocket(url, { perMessageDeflate: false, localAddress, ...(handshakeTimeout ? { handshakeTimeout } : {}) });
     c.ws = ws;
     c.dialledAt = monoMs();
     ws.on('error', () => {
