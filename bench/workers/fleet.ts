@@ -67,6 +67,8 @@ interface ConnectArgs {
 
 interface Client {
   i: number;
+  /** How its last connection or attempt ended (close code and reason), for the status of clients not back. */
+  lastClose?: string;
   ws?: WebSocket;
   io?: Socket;
   open: boolean;
@@ -323,6 +325,7 @@ function connect(c: Client): Promise<void> {
     ws.on('close', (code: number, reason: Buffer) => {
       c.open = false;
       c.subscribed = false;
+      c.lastClose = `${code}${reason.length ? ` ${reason.toString()}` : ''}${c.openedAt ? '' : ' (never opened)'}`;
       done();
       const openFor = c.openedAt ? monoMs() - c.openedAt : undefined;
       c.openedAt = 0;
@@ -442,6 +445,8 @@ serveWorker(
         /** Sockets still connecting after 5 s (a stuck connect), and clients waiting out a backoff. */
         stuck: clients.filter((c) => c.ws?.readyState === WebSocket.CONNECTING && now - (c.dialledAt ?? now) > 5_000).length,
         waiting: clients.filter((c) => !c.ws || c.ws.readyState === WebSocket.CLOSED).length,
+        /** How the waiting ones' last attempts ended, by count. */
+        waitingAfter: countBy(clients.filter((c) => !c.ws || c.ws.readyState === WebSocket.CLOSED).map((c) => c.lastClose ?? 'never dialled')),
       };
     },
     rss: () => process.memoryUsage.rss(),
@@ -463,3 +468,9 @@ serveWorker(
 );
 
 void emit;
+
+function countBy(keys: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const k of keys) counts[k] = (counts[k] ?? 0) + 1;
+  return counts;
+}

@@ -14,6 +14,11 @@ import { serveWorker } from '../lib/worker.ts';
 import { monoMs } from '../lib/clock.ts';
 import { sampleSelf } from '../lib/proc.ts';
 import { notification } from '../lib/payload.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/** How late this process's event loop ran (in the metrics): a blocked server answers handshakes late. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 type Kind = 'changefeed' | 'socket.io' | 'ws-loop';
 
@@ -175,7 +180,7 @@ serveWorker(
       return sampleSelf();
     },
     sampleNoGc: () => sampleSelf(),
-    metrics: () => (kind === 'changefeed' ? metrics() : undefined),
+    metrics: () => (kind === 'changefeed' ? { ...(metrics() as object), loopMaxMs: loopDelay.max / 1e6, loopP99Ms: loopDelay.percentile(99) / 1e6 } : undefined),
     close: async () => {
       await close();
       return true;
