@@ -101,7 +101,8 @@ describe('cluster continuity (an SDK-like client, real Redis)', () => {
     return { child, url: `ws://127.0.0.1:${await child.ready()}/ws` };
   }
 
-  it('A killed with SIGKILL: the client resumes on B with no reset and receives everything notified meanwhile', async () => {
+  /** A (a child process) and B on one log, and a client on A that has received seqs 1–3. */
+  async function clientOnA() {
     const prefix = uniquePrefix();
     const a = await childInstance(prefix);
     const b = await instance(prefix);
@@ -109,6 +110,11 @@ describe('cluster continuity (an SDK-like client, real Redis)', () => {
     await client.connect(a.url);
     a.child.send({ type: 'notify', collection: 'items', count: 3 });
     await client.receive(3);
+    return { a, b, client };
+  }
+
+  it('A killed with SIGKILL: the client resumes on B with no reset and receives everything notified meanwhile', async () => {
+    const { a, b, client } = await clientOnA();
     await a.child.close();
     expect(await client.connection!.closed).toBe(1006);
     b.notifier.notify({ collection: 'items', id: 'b1' });
@@ -121,13 +127,7 @@ describe('cluster continuity (an SDK-like client, real Redis)', () => {
   });
 
   it('A closed gracefully: the client resumes on B with no reset and receives everything notified meanwhile', async () => {
-    const prefix = uniquePrefix();
-    const a = await childInstance(prefix);
-    const b = await instance(prefix);
-    const client = new SdkLikeClient(['items']);
-    await client.connect(a.url);
-    a.child.send({ type: 'notify', collection: 'items', count: 3 });
-    await client.receive(3);
+    const { a, b, client } = await clientOnA();
     // Notified on A just before it goes, and on B while the client is away.
     a.child.send({ type: 'notify', collection: 'items', count: 2 });
     const exited = a.child.shutdown();
