@@ -20,13 +20,15 @@
  *      notifies for itself (only resets are counted);
  *  (b) latency of notify() on instance A to clients on instance C, in rounds alternating with notify() and clients
  *      on one instance without the log;
- *  (c) burst fan-out deliveries/s, clients on C and the burst on A, with the log vs without.
+ *  (c) burst fan-out deliveries/s, clients on C and the burst on A, with the log vs without;
+ *  (d) notify() → the entry readable in Redis, from A busy with its own I/O (BUSY_MS callbacks)
+ *      vs idle: the append must leave in the loop iteration that notified, not in the next.
  */
 import { createClient } from '@redis/client';
 import type { Scenario, ScenarioContext } from '../lib/scenario.ts';
 import { startWorker, type Worker } from '../lib/worker.ts';
 import { loopbackPool } from '../lib/addresses.ts';
-import { sleep } from '../lib/clock.ts';
+import { monoMs, sleep } from '../lib/clock.ts';
 import { median, type Summary } from '../lib/stats.ts';
 
 const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -40,6 +42,8 @@ const BURST = 1_000;
 const BATCH = 20;
 /** Alternating latency rounds (of `pacedMs` each) per path. */
 const LATENCY_ROUNDS = 7;
+/** (d): each I/O callback of the busy instance takes this long, back to back. */
+const BUSY_MS = 10;
 
 interface Server {
   worker: Worker;
@@ -181,6 +185,40 @@ async function alternating(
   return { single: of(s), cross: of(c) };
 }
 
+/**
+ * notify() on `from` at RATE/s for `ms` → the entry readable in the log (an XREAD BLOCK of this
+ * process, idle meanwhile), p50. Isolates the notifying instance's part of the path.
+ */
+async function toLog(from: Server, prefix: string, ms: number): Promise<number> {
+  const reader = createClient({ url: REDIS_URL, RESP: 2 });
+  reader.on('error', () => {});
+  await reader.connect();
+  const samples: number[] = [];
+  let reading = true;
+  let cursor = '$';
+  const read = (async () => {
+    while (reading) {
+      type Rows = [string, [string, string[]][]][] | null;
+      const reply = await reader.sendCommand<Rows>(['XREAD', 'BLOCK', '200', 'STREAMS', `{${prefix}}:log`, cursor]);
+      const at = monoMs();
+      for (const [id, fields] of reply?.[0][1] ?? []) {
+        cursor = id;
+        const body = fields[fields.indexOf('d') + 1];
+        if (body !== undefined) samples.push(at - (JSON.parse(body) as { t: number }).t);
+      }
+    }
+  })();
+  try {
+    await from.worker.call('paced', { rate: RATE, durationMs: ms }, ms + 60_000);
+    await sleep(200);
+  } finally {
+    reading = false;
+    await read.catch(() => {});
+    reader.destroy();
+  }
+  return median(samples);
+}
+
 /** Burst deliveries/s from `from` to a fleet. */
 async function burst(from: Server, fleet: Worker): Promise<number> {
   await fleet.call('expect', { perClient: BURST, timeoutMs: 120_000, sample: 100_000 });
@@ -239,6 +277,20 @@ export const cluster: Scenario = {
       for (let i = 0; i < INSTANCES; i++) servers.push(await startServer(log));
       single = await startServer(undefined);
       const wsUrl = (s: Server) => `ws://127.0.0.1:${s.port}/ws`;
+
+      // (d) first, while nothing else runs: A idle and A busy, alternating.
+      const idleToLog: number[] = [];
+      const busyToLog: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        idleToLog.push(await toLog(servers[0], prefix, pacedMs));
+        await servers[0].worker.call('busy', { ms: BUSY_MS });
+        busyToLog.push(await toLog(servers[0], prefix, pacedMs));
+        await servers[0].worker.call('busy', { ms: 0 });
+      }
+      const [toLogIdle, toLogBusy] = [median(idleToLog), median(busyToLog)];
+      ctx.log(
+        `notify() → in the log, p50: A idle ${toLogIdle.toFixed(2)} ms, A busy (${BUSY_MS} ms callbacks) ${toLogBusy.toFixed(2)} ms`,
+      );
 
       // (b) and (c): a quiet fleet on C; notify() on A, and on one instance without the log.
       const onC = await fanoutFleet([wsUrl(servers[2])], FANOUT_CLIENTS, false);
@@ -384,6 +436,21 @@ export const cluster: Scenario = {
         baseline: { subject: 'no log', value: burstSingle },
         goal: { on: 'ratio', op: '>=', target: 0.7, text: '≥ 70% of no log' },
         note: `${BURST} notifications × ${FANOUT_CLIENTS} clients, ${BATCH} per macrotask`,
+      });
+      ctx.rec.add({
+        name: 'to_log_p50.busy',
+        label: `(d) notify() → in the log on a busy instance (${BUSY_MS} ms I/O callbacks), p50`,
+        value: toLogBusy,
+        unit: 'ms',
+        better: 'lower',
+        baseline: { subject: 'idle', value: toLogIdle },
+        goal: {
+          on: 'value',
+          op: '<=',
+          target: toLogIdle + BUSY_MS,
+          text: `≤ idle + one callback (${(toLogIdle + BUSY_MS).toFixed(2)}): the append leaves in the iteration that notified`,
+        },
+        note: `${RATE}/s from A for ${pacedMs / 1000} s, median of 3 alternating rounds; idle p50 ${toLogIdle.toFixed(2)} ms`,
       });
     } finally {
       for (const f of fleets) {

@@ -8,6 +8,7 @@
  *    `for (const ws of wss.clients) ws.send(json)` per notification (serialised once).
  */
 import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createTcpServer, connect, type Server as TcpServer, type Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { Server as IoServer } from 'socket.io';
 import { serveWorker } from '../lib/worker.ts';
@@ -158,12 +159,39 @@ async function measureSend(a: { batches: number; perBatch: number }): Promise<{ 
   return { samplesUs, timerNs };
 }
 
+let busyLoop: { server: TcpServer; socket: Socket } | undefined;
+
+/**
+ * Keeps this process's poll phase busy, as a loaded server's client traffic does: a TCP ping-pong
+ * on loopback whose every read takes `ms` of CPU before it answers (a core's worth: measure
+ * with nothing else running). `ms` 0 stops it.
+ */
+async function busy(a: { ms: number }): Promise<boolean> {
+  busyLoop?.socket.destroy();
+  busyLoop?.server.close();
+  busyLoop = undefined;
+  if (a.ms <= 0) return true;
+  const server = createTcpServer((s) =>
+    s.on('error', () => {}).on('data', (d) => {
+      for (const end = monoMs() + a.ms; monoMs() < end; );
+      s.write(d);
+    }),
+  );
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const socket = connect((server.address() as { port: number }).port, '127.0.0.1');
+  socket.on('error', () => {}).on('data', (d) => socket.write(d));
+  socket.write('x');
+  busyLoop = { server, socket };
+  return true;
+}
+
 serveWorker(
   {
     start,
     measureSend,
     burst,
     paced,
+    busy,
     /** Ends a running `paced` at its next tick (it answers with what it sent). */
     stopPaced: () => {
       stopPaced = true;
@@ -182,6 +210,7 @@ serveWorker(
     sampleNoGc: () => sampleSelf(),
     metrics: () => (kind === 'changefeed' ? { ...(metrics() as object), loopMaxMs: loopDelay.max / 1e6, loopP99Ms: loopDelay.percentile(99) / 1e6 } : undefined),
     close: async () => {
+      await busy({ ms: 0 });
       await close();
       return true;
     },

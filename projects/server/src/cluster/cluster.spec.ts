@@ -60,7 +60,8 @@ async function instance(
 }
 
 /** An SSE stream read as it comes (aborted after the spec). */
-function sseText(url: string): { text: string } {
+/** An SSE stream's text so far; resolves once the stream is subscribed (its preamble arrived). */
+async function sseText(url: string): Promise<{ text: string }> {
   const ac = new AbortController();
   onSpecCleanup(() => ac.abort());
   const out = { text: '' };
@@ -70,6 +71,7 @@ function sseText(url: string): { text: string } {
     for (let r = await reader.read(); !r.done; r = await reader.read())
       out.text += Buffer.from(r.value).toString('utf8');
   })().catch(() => {});
+  await waitFor(() => out.text.includes(': changefeed\n'), 'the SSE stream', () => out.text);
   return out;
 }
 
@@ -349,7 +351,7 @@ describe('cluster mode (real notifiers, real Redis)', () => {
     const prefix = uniquePrefix();
     const a = await instance(prefix);
     const client = await subscribed(a.url, ['items']);
-    const sse = sseText(`${a.http}/events?collections=items`);
+    const sse = await sseText(`${a.http}/events?collections=items`);
     a.notifier.notify({ collection: 'items', id: 1 });
     await client.waitNotifications(1);
     await waitFor(() => sse.text.includes('"seq":1'), 'the SSE notification', () => sse.text);

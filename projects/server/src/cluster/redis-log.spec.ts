@@ -81,7 +81,7 @@ describe('redisLog (real Redis)', () => {
     for (let t = 0; t < turns; t++) {
       a.append([`a${t}.0`, `a${t}.1`]);
       b.append([`b${t}`]);
-      // A new turn, as the hub calls append() once per turn.
+      // A new task, as the hub calls append() once per task that notified.
       await new Promise((r) => setImmediate(r));
     }
     await waitFor(

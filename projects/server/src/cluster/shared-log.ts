@@ -78,8 +78,8 @@ export interface LogStats {
 /** A shared, ordered, capped log: one epoch and one seq space for every instance. */
 export interface SharedLog {
   /**
-   * Queues records for appending, in order; the hub calls it at most once per event-loop turn
-   * with that turn's notifications. Never throws, never waits: while Redis is slow or away the
+   * Queues records for appending, in order; the hub calls it once per task that notified, with
+   * that task's notifications. Never throws, never waits: while Redis is slow or away the
    * records wait in a bounded queue, and whatever cannot be proven appended is covered by a reset
    * marker appended as soon as Redis answers again.
    */

@@ -52,7 +52,7 @@ export class Hub implements FollowedHub {
   private readonly touched: Subscriber[] = [];
   private readonly newEpochListeners: (() => void)[] = [];
   closed = false;
-  /** Cluster mode: this turn's notifications, appended to the log at once at the turn's end. */
+  /** Cluster mode: notifications of the current task, appended to the log at once when it ends. */
   private outbox: Notification[] = [];
   /**
    * False in cluster mode until the tail has its position (`LogFollower.start()`): until then there is no
@@ -77,7 +77,8 @@ export class Hub implements FollowedHub {
 
   /**
    * Validates, numbers, buffers and queues a notification; fan-out happens later in this turn.
-   * With a log it is only queued for the turn's append and 0 is returned: the log assigns seqs.
+   * With a log it is only queued for the append at the end of the caller's task and 0 is returned:
+   * the log assigns seqs.
    */
   notify(n: Notification): number {
     if (this.closed) throw new ChangefeedError(ErrorCode.Closed, 'notify() after close()');
@@ -85,7 +86,10 @@ export class Hub implements FollowedHub {
     if (this.log) {
       this.outbox.push(n);
       this.metrics.notifications++;
-      this.schedule();
+      // Appended when the caller's task ends, not with the fan-out: the Redis client writes in
+      // an immediate of its own, and one queued from the fan-out's immediate waits a whole loop
+      // iteration (every socket's I/O of a busy instance) before it leaves.
+      if (this.outbox.length === 1) queueMicrotask(() => this.flushOutbox());
       return 0;
     }
     const seq = ++this.head;
@@ -162,7 +166,7 @@ export class Hub implements FollowedHub {
     }
   }
 
-  /** Cluster mode: this turn's notifications go to the log in one append. */
+  /** Cluster mode: the notifications of the caller's task go to the log in one append. */
   private flushOutbox(): void {
     const outbox = this.outbox;
     if (outbox.length === 0) return;
