@@ -8,17 +8,23 @@ import type { Scenario } from '../lib/scenario.ts';
 import { startWorker, type Worker, stopWorkers } from '../lib/worker.ts';
 import { clientKind, peerUrl } from '../lib/peers.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
+import { createClient } from '@redis/client';
+
+const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 const PEERS = ['changefeed', 'socket.io', 'ws-loop'] as const;
 type Peer = (typeof PEERS)[number];
 
-export async function measureHandlerCost(peer: Peer, opts: { clients: number; batches: number; perBatch: number }): Promise<Summary> {
+export async function measureHandlerCost(
+  peer: Peer,
+  opts: { clients: number; batches: number; perBatch: number; cluster?: { url: string; prefix: string } },
+): Promise<Summary> {
   let server: Worker | undefined;
   let fleet: Worker | undefined;
   try {
     server = await startWorker('server');
     fleet = await startWorker('fleet');
-    const { port } = await server.call<{ port: number }>('start', { kind: peer });
+    const { port } = await server.call<{ port: number }>('start', { kind: peer, ...(opts.cluster ? { cluster: opts.cluster } : {}) });
     const url = peerUrl(peer, port);
     const conn = await fleet.call<{ ready: number }>('connect', { kind: clientKind(peer), url, n: opts.clients, reconnect: null });
     if (conn.ready !== opts.clients) throw new Error(`${peer}: only ${conn.ready} of ${opts.clients} clients connected`);
@@ -45,6 +51,32 @@ export const handler: Scenario = {
       } catch (error) {
         ctx.skip(`handler cost for ${peer}: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
       }
+    }
+    // Cluster mode: notify() queues for the log's append instead of numbering; the same goal.
+    const cluster = { url: REDIS_URL, prefix: `cf_bench_handler_${process.pid}` };
+    try {
+      const s = await measureHandlerCost('changefeed', { ...opts, cluster });
+      ctx.log(`changefeed with a Redis log: median ${s.p50.toFixed(3)} µs, p99 ${s.p99.toFixed(3)} µs`);
+      ctx.rec.add({
+        name: 'median.changefeed_log',
+        label: 'Call cost with a shared Redis log (cluster mode), median',
+        value: s.p50,
+        unit: 'µs',
+        better: 'lower',
+        baseline: got.has('changefeed') ? { subject: 'no log', value: got.get('changefeed')!.p50 } : null,
+        goal: { on: 'value', op: '<=', target: 1, text: '≤ 1 µs' },
+        note: `${opts.batches} batches of ${opts.perBatch} calls, ${opts.clients} clients; p99 ${s.p99.toFixed(3)} µs`,
+      });
+    } catch (error) {
+      ctx.skip(`handler cost with a Redis log: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+    } finally {
+      const admin = createClient({ url: REDIS_URL });
+      admin.on('error', () => {});
+      await admin
+        .connect()
+        .then(() => admin.del([`{${cluster.prefix}}:meta`, `{${cluster.prefix}}:log`]))
+        .catch(() => {});
+      admin.destroy();
     }
     const io = got.get('socket.io');
     for (const [peer, s] of got) {
