@@ -62,6 +62,16 @@ describe('redisLog when Redis is away (real Redis behind a proxy)', () => {
     expect(aErrors.map((e) => (e as { code?: string }).code)).toContain(LogErrorCode.Unavailable);
   });
 
+  it('reports an outage once, not once more for every resume read that meets it', async () => {
+    const { proxy, a, aErrors } = await setup();
+    await cutOff(proxy, a);
+    for (let i = 0; i < 5; i++)
+      expect(await a.readRange('any', 0)).toEqual({ ok: false, reason: 'unavailable' });
+    const messages = aErrors.map((e) => e.message);
+    expect(messages.filter((m) => m.includes('for a resume'))).toEqual([]);
+    expect(messages.filter((m) => m.includes('Redis append connection'))).toHaveSize(1);
+  });
+
   it('keeps the queue bounded while Redis is away and covers what it dropped with one reset marker', async () => {
     const { proxy, a, aErrors, rb } = await setup({ maxPending: 5 });
     await cutOff(proxy, a);

@@ -49,6 +49,11 @@ type Client = RedisClientType<{}, {}, {}, 2>;
  */
 const NEVER_SENT = new Set(['ClientOfflineError', 'ClientClosedError', 'TimeoutError']);
 
+/** The node-redis errors of a connection that is down: the outage its `'error'` already reported. */
+function connectionDown(e: unknown): boolean {
+  return e instanceof Error && e.constructor.name !== 'TimeoutError' && NEVER_SENT.has(e.constructor.name);
+}
+
 function positiveInt(value: unknown, name: string): number {
   if (!Number.isSafeInteger(value) || (value as number) <= 0)
     throw new LogOptionError(`${name} must be an integer > 0`);
@@ -228,8 +233,10 @@ export function redisLog(options: RedisLogOptions): SharedLog {
         ...(count !== undefined ? [String(count)] : []),
       ]);
     } catch (e) {
-      // close() ends reads in flight on purpose (its clients are leaving): not an outage.
-      if (!closed)
+      // close() ends reads in flight on purpose (its clients are leaving): not an outage. A read
+      // on a connection that is down is the outage already reported once by the connection, not
+      // once more per resume and retry.
+      if (!closed && !connectionDown(e))
         report(
           new LogError(
             LogErrorCode.Unavailable,
