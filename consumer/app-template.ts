@@ -30,6 +30,8 @@ export interface TemplateRequest {
   runtime: NodeRuntime;
   /** Installed with the app: exact versions (pg for the server, zone.js for the zone build). */
   extraDependencies: Record<string, string>;
+  /** Installs resolve as the registry stood on this day (npm's `--before`). */
+  resolvedAsOf: string;
   cacheDir: string;
 }
 
@@ -42,11 +44,12 @@ export interface TemplateRequest {
 export async function appTemplate(
   request: TemplateRequest,
 ): Promise<{ dir: string; made: boolean }> {
-  const { angular, runtime, extraDependencies, cacheDir } = request;
+  const { angular, runtime, extraDependencies, resolvedAsOf, cacheDir } = request;
+  const before = `--before=${resolvedAsOf}`;
   // This file is part of the recipe: change how templates are made, and they are made again.
   const maker = readFileSync(fileURLToPath(import.meta.url), 'utf8');
   const key = createHash('sha256')
-    .update(JSON.stringify({ extraDependencies, maker }))
+    .update(JSON.stringify({ extraDependencies, resolvedAsOf, maker }))
     .digest('hex')
     .slice(0, 12);
   mkdirSync(cacheDir, { recursive: true });
@@ -64,7 +67,17 @@ export async function appTemplate(
   const app = join(partial, 'app');
   await runCommand(
     'npm',
-    ['exec', '--yes', `--package=@angular/cli@${angular}`, '--', 'ng', 'new', 'app', ...NG_NEW],
+    [
+      'exec',
+      '--yes',
+      before,
+      `--package=@angular/cli@${angular}`,
+      '--',
+      'ng',
+      'new',
+      'app',
+      ...NG_NEW,
+    ],
     { cwd: partial, env: { ...runtime.env, NG_CLI_ANALYTICS: 'false' } },
   );
   const manifestPath = join(app, 'package.json');
@@ -75,7 +88,7 @@ export async function appTemplate(
   for (const name of UNUSED_DEV_DEPENDENCIES) delete manifest.devDependencies[name];
   Object.assign(manifest.dependencies, extraDependencies);
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
-  await runCommand('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
+  await runCommand('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', before], {
     cwd: app,
     env: runtime.env,
   });

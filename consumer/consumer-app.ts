@@ -24,13 +24,22 @@ export async function buildConsumerApp(options: {
   dir: string;
   runtime: NodeRuntime;
   tarballs: string[];
+  /** Installs resolve as the registry stood on this day (npm's `--before`). */
+  resolvedAsOf: string;
   snippets: Snippet[];
   zone: boolean;
 }): Promise<ConsumerBuilds> {
-  const { template, dir, runtime, tarballs, snippets, zone } = options;
+  const { template, dir, runtime, tarballs, resolvedAsOf, snippets, zone } = options;
   // cp keeps node_modules/.bin's links and is several times faster than fs.cpSync here.
   await runCommand('cp', ['-a', template, dir], { cwd: dirname(dir), env: runtime.env });
-  await runCommand('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], {
+  const install = [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--prefer-offline',
+    `--before=${resolvedAsOf}`,
+  ];
+  await runCommand('npm', [...install, ...tarballs], {
     cwd: dir,
     env: runtime.env,
   });

@@ -41,6 +41,15 @@ const TARGETS = [
 ].filter(({ angular }) => angular.startsWith(process.env['CONSUMER_ANGULAR'] ?? ''));
 /** Installed with every app at the versions this repo is tested with. */
 const EXTRA_DEPENDENCIES = { pg: installedVersion('pg'), 'zone.js': installedVersion('zone.js') };
+/**
+ * Every install of the consumer apps resolves as the registry stood on this day (npm's
+ * `--before`), so the contract does not change under us when a dependency of a dependency
+ * publishes: on 2026-12-03 the newest @inquirer/core (under @angular/cli 22) named an
+ * @inquirer/type this registry did not have, and `ng new` failed. It is later than every version
+ * pinned here and in the packages' dependencies (Angular 22.2.6: 2026-11-04, ws 8.23.0:
+ * 2026-11-12); move it when TARGETS or EXTRA_DEPENDENCIES move past it.
+ */
+const RESOLVED_AS_OF = '2026-11-20';
 /** Their marked code blocks become files of every app: the root README's run, the SDK's are built. */
 const READMES = ['README.md', 'projects/angular/README.md'];
 
@@ -95,6 +104,7 @@ try {
         angular: target.angular,
         runtime,
         extraDependencies: EXTRA_DEPENDENCIES,
+        resolvedAsOf: RESOLVED_AS_OF,
         cacheDir,
       });
       template.catch(() => {}); // reported by that version's test, which awaits it
@@ -122,6 +132,7 @@ try {
                 dir: appDir,
                 runtime,
                 tarballs,
+                resolvedAsOf: RESOLVED_AS_OF,
                 snippets,
                 zone: target.zone,
               }),
