@@ -40,18 +40,21 @@ export interface RedisLogOptions {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type Client = RedisClientType<{}, {}, {}, 2>;
 
-/**
- * node-redis errors that prove a command never reached Redis: offline (disableOfflineQueue),
- * closed, and its command timeout (5 s), which only rejects commands not yet written — it
- * fires when this process's own event loop stalled between sendCommand and the write. Matched
- * by class name: node-redis leaves `name` as 'Error' (so `e.name` never matched them), and the
- * package is only loaded when redisLog() is used.
- */
-const NEVER_SENT = new Set(['ClientOfflineError', 'ClientClosedError', 'TimeoutError']);
+/** node-redis errors of a connection that is down (offline under disableOfflineQueue, or closed). */
+const CONNECTION_DOWN = ['ClientOfflineError', 'ClientClosedError'];
 
-/** The node-redis errors of a connection that is down: the outage its `'error'` already reported. */
-function connectionDown(e: unknown): boolean {
-  return e instanceof Error && e.constructor.name !== 'TimeoutError' && NEVER_SENT.has(e.constructor.name);
+/**
+ * node-redis errors that prove a command never reached Redis: a connection that is down, and its
+ * command timeout (5 s), which only rejects commands not yet written — it fires when this
+ * process's own event loop stalled between sendCommand and the write. Matched by class name:
+ * node-redis leaves `name` as 'Error' (so `e.name` never matched them), and the package is only
+ * loaded when redisLog() is used.
+ */
+const NEVER_SENT = [...CONNECTION_DOWN, 'TimeoutError'];
+
+/** Whether `e` is a node-redis error whose class is one of `names`. */
+function isRedisError(e: unknown, names: readonly string[]): boolean {
+  return e instanceof Error && names.includes(e.constructor.name);
 }
 
 function positiveInt(value: unknown, name: string): number {
@@ -214,7 +217,7 @@ export function redisLog(options: RedisLogOptions): SharedLog {
         else await whenReady(cmdClient);
       },
       pause,
-      notSent: (e) => e instanceof Error && NEVER_SENT.has(e.constructor.name),
+      notSent: (e) => isRedisError(e, NEVER_SENT),
     },
     { records: maxPending, chars: maxPendingChars },
     report,
@@ -236,7 +239,7 @@ export function redisLog(options: RedisLogOptions): SharedLog {
       // close() ends reads in flight on purpose (its clients are leaving): not an outage. A read
       // on a connection that is down is the outage already reported once by the connection, not
       // once more per resume and retry.
-      if (!closed && !connectionDown(e))
+      if (!closed && !isRedisError(e, CONNECTION_DOWN))
         report(
           new LogError(
             LogErrorCode.Unavailable,
@@ -270,7 +273,10 @@ export function redisLog(options: RedisLogOptions): SharedLog {
   async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
     let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([p, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
+      return await Promise.race([
+        p,
+        new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms))),
+      ]);
     } finally {
       clearTimeout(timer);
     }
@@ -330,9 +336,7 @@ export function redisLog(options: RedisLogOptions): SharedLog {
   };
 
   async function close(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([queue.idle(), new Promise((r) => (timer = setTimeout(r, closeTimeout)))]);
-    clearTimeout(timer);
+    await within(queue.idle(), closeTimeout);
     // Nobody else knows these existed, so nobody can append a marker for them: say so.
     if (queue.size > 0)
       report(
