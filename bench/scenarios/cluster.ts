@@ -24,14 +24,13 @@
  *  (d) notify() → the entry readable in Redis, from A busy with its own I/O (BUSY_MS callbacks)
  *      vs idle: the append must leave in the loop iteration that notified, not in the next.
  */
-import { createClient } from '@redis/client';
 import type { Scenario, ScenarioContext } from '../lib/scenario.ts';
 import { startWorker, type Worker } from '../lib/worker.ts';
 import { loopbackPool } from '../lib/addresses.ts';
 import { monoMs, sleep } from '../lib/clock.ts';
 import { median, summarize, type Summary } from '../lib/stats.ts';
+import { deleteLog, REDIS_URL, redisClient } from '../lib/redis.ts';
 
-const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const INSTANCES = 3;
 const RATE = 100;
 /** Collections the rolling-restart clients are spread over (one each). */
@@ -192,9 +191,7 @@ async function alternating(
  * and one instance does not, on this machine under this load.
  */
 async function pinging<T>(during: Promise<T>, rtts: number[]): Promise<T> {
-  const client = createClient({ url: REDIS_URL });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await redisClient();
   let done = false;
   const pings = (async () => {
     while (!done) {
@@ -218,9 +215,7 @@ async function pinging<T>(during: Promise<T>, rtts: number[]): Promise<T> {
  * process, idle meanwhile), p50. Isolates the notifying instance's part of the path.
  */
 async function toLog(from: Server, prefix: string, ms: number): Promise<number> {
-  const reader = createClient({ url: REDIS_URL, RESP: 2 });
-  reader.on('error', () => {});
-  await reader.connect();
+  const reader = await redisClient();
   const samples: number[] = [];
   let reading = true;
   let cursor = '$';
@@ -496,13 +491,7 @@ export const cluster: Scenario = {
         await f.stop();
       }
       for (const s of [...servers, ...plain, producer, single]) await stopServer(s);
-      const admin = createClient({ url: REDIS_URL });
-      admin.on('error', () => {});
-      await admin
-        .connect()
-        .then(() => admin.del([`{${prefix}}:meta`, `{${prefix}}:log`]))
-        .catch(() => {});
-      admin.destroy();
+      await deleteLog(prefix);
     }
   },
 };

@@ -8,9 +8,7 @@ import type { Scenario } from '../lib/scenario.ts';
 import { startWorker, type Worker, stopWorkers } from '../lib/worker.ts';
 import { clientKind, peerUrl } from '../lib/peers.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
-import { createClient } from '@redis/client';
-
-const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+import { deleteLog, REDIS_URL } from '../lib/redis.ts';
 
 const PEERS = ['changefeed', 'socket.io', 'ws-loop'] as const;
 type Peer = (typeof PEERS)[number];
@@ -77,13 +75,7 @@ export const handler: Scenario = {
     } catch (error) {
       ctx.skip(`handler cost with a Redis log: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
     } finally {
-      const admin = createClient({ url: REDIS_URL });
-      admin.on('error', () => {});
-      await admin
-        .connect()
-        .then(() => admin.del([`{${cluster.prefix}}:meta`, `{${cluster.prefix}}:log`]))
-        .catch(() => {});
-      admin.destroy();
+      await deleteLog(cluster.prefix);
     }
     const io = got.get('socket.io');
     for (const [peer, s] of got) {
