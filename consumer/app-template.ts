@@ -11,7 +11,7 @@ import {
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodeRuntime } from './node-runtime';
-import { runCommand, runNg } from './run-command';
+import { npmInstall, runCommand, runNg } from './run-command';
 
 /** What `ng new` is asked for: no SSR, no git, no install yet (the versions are pinned first). */
 const NG_NEW = [
@@ -45,7 +45,6 @@ export async function appTemplate(
   request: TemplateRequest,
 ): Promise<{ dir: string; made: boolean }> {
   const { angular, runtime, extraDependencies, resolvedAsOf, cacheDir } = request;
-  const before = `--before=${resolvedAsOf}`;
   // This file is part of the recipe: change how templates are made, and they are made again.
   const maker = readFileSync(fileURLToPath(import.meta.url), 'utf8');
   const key = createHash('sha256')
@@ -70,7 +69,7 @@ export async function appTemplate(
     [
       'exec',
       '--yes',
-      before,
+      `--before=${resolvedAsOf}`,
       `--package=@angular/cli@${angular}`,
       '--',
       'ng',
@@ -88,10 +87,7 @@ export async function appTemplate(
   for (const name of UNUSED_DEV_DEPENDENCIES) delete manifest.devDependencies[name];
   Object.assign(manifest.dependencies, extraDependencies);
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
-  await runCommand('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', before], {
-    cwd: app,
-    env: runtime.env,
-  });
+  await npmInstall(app, runtime, resolvedAsOf);
   await runNg(app, runtime, 'build');
   rmSync(join(app, 'dist'), { recursive: true });
   try {

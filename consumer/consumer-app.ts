@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodeRuntime } from './node-runtime';
 import type { Snippet } from './readme-snippets';
-import { runCommand, runNg } from './run-command';
+import { npmInstall, runCommand, runNg } from './run-command';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Files the test adds to the fresh app: the root component showing the README's, the zone.js entry. */
@@ -32,17 +32,7 @@ export async function buildConsumerApp(options: {
   const { template, dir, runtime, tarballs, resolvedAsOf, snippets, zone } = options;
   // cp keeps node_modules/.bin's links and is several times faster than fs.cpSync here.
   await runCommand('cp', ['-a', template, dir], { cwd: dirname(dir), env: runtime.env });
-  const install = [
-    'install',
-    '--no-audit',
-    '--no-fund',
-    '--prefer-offline',
-    `--before=${resolvedAsOf}`,
-  ];
-  await runCommand('npm', [...install, ...tarballs], {
-    cwd: dir,
-    env: runtime.env,
-  });
+  await npmInstall(dir, runtime, resolvedAsOf, tarballs);
   cpSync(APP_FILES, dir, { recursive: true });
   cpSync(join(here, 'serve.mjs'), join(dir, SERVER_FILE));
   for (const { target, code } of snippets) {

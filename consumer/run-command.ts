@@ -36,3 +36,27 @@ export function runNg(dir: string, runtime: NodeRuntime, ...args: string[]): Pro
     env: { ...runtime.env, NG_CLI_ANALYTICS: 'false' },
   });
 }
+
+/**
+ * `npm install` in `dir` on `runtime`, resolving as the registry stood on `resolvedAsOf` (npm's
+ * `--before`), plus `packages` (tarballs) when given.
+ */
+export function npmInstall(
+  dir: string,
+  runtime: NodeRuntime,
+  resolvedAsOf: string,
+  packages: string[] = [],
+): Promise<string> {
+  return runCommand(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      `--before=${resolvedAsOf}`,
+      ...packages,
+    ],
+    { cwd: dir, env: runtime.env },
+  );
+}
