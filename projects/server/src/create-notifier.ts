@@ -184,6 +184,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   async function close(): Promise<void> {
     hub.closed = true;
     // Deliver what was notified before close() first (with a log: append it).
+    hub.flushOutbox();
     hub.flush();
     if (log) {
       // Everything notified here is in the log, and everything in the log up to its head has

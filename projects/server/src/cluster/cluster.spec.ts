@@ -59,7 +59,6 @@ async function instance(
   return { ...started, errors };
 }
 
-/** An SSE stream read as it comes (aborted after the spec). */
 /** An SSE stream's text so far; resolves once the stream is subscribed (its preamble arrived). */
 async function sseText(url: string): Promise<{ text: string }> {
   const ac = new AbortController();

@@ -166,8 +166,11 @@ export class Hub implements FollowedHub {
     }
   }
 
-  /** Cluster mode: the notifications of the caller's task go to the log in one append. */
-  private flushOutbox(): void {
+  /**
+   * Cluster mode: the notifications of the caller's task go to the log in one append (at its end;
+   * close() calls it at once, for a notify() in the same task).
+   */
+  flushOutbox(): void {
     const outbox = this.outbox;
     if (outbox.length === 0) return;
     this.outbox = [];
@@ -256,7 +259,6 @@ export class Hub implements FollowedHub {
   /** One fan-out per turn: each entry goes to the subscribers indexed under its collection. */
   flush(): void {
     this.scheduled = false;
-    if (this.log) this.flushOutbox();
     const queue = this.queue;
     this.queue = [];
     const now = Date.now();
